@@ -1,0 +1,53 @@
+# libdormant: the engine and the toolbox providers link against.
+lib_LTLIBRARIES += core/libdormant.la
+core_libdormant_la_SOURCES = \
+	core/status.c \
+	core/timeutil.c \
+	core/buf.c \
+	core/log.c \
+	core/csv.c \
+	core/json.c \
+	core/http.c \
+	core/glob.c \
+	core/config.c \
+	core/config.h \
+	core/plugin_loader.c \
+	core/plugin_loader.h \
+	core/verdict.c \
+	core/verdict.h \
+	core/engine.c \
+	core/engine.h \
+	core/findings.c \
+	core/findings.h \
+	core/report.c \
+	core/report.h \
+	core/report_table.c \
+	core/report_json.c \
+	core/atomic_file.c \
+	core/atomic_file.h \
+	core/log.h
+core_libdormant_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DDORMANT_PLUGIN_DIR='"$(pkglibdir)"' \
+	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' \
+	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"'
+core_libdormant_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
+	$(CJSON_CFLAGS) $(INIH_CFLAGS)
+core_libdormant_la_LIBADD = $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) \
+	$(INIH_LIBS) $(LTDL_LIBS) $(PTHREAD_LIBS) -lm
+core_libdormant_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -no-undefined
+
+pkginclude_HEADERS += \
+	include/dormant/plugin.h \
+	include/dormant/status.h \
+	include/dormant/timeutil.h \
+	include/dormant/buf.h \
+	include/dormant/csv.h \
+	include/dormant/json.h \
+	include/dormant/http.h
+
+pkgconfig_DATA += core/dormant-plugin.pc
+EXTRA_DIST += core/dormant-plugin.pc.in
+
+bin_PROGRAMS += core/dormant
+core_dormant_SOURCES = core/main.c core/cli.c core/cli.h
+core_dormant_LDADD = core/libdormant.la

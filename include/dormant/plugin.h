@@ -1,0 +1,203 @@
+/* dormant: the provider interface.
+ *
+ * A provider is a libtool module (-module -avoid-version) that core opens
+ * with lt_dlopenext() from the plugin directory. It exports exactly one
+ * symbol, a const struct dormant_provider, named
+ *
+ *     <modname>_LTX_dormant_provider      (see DORMANT_PROVIDER_EXPORT)
+ *
+ * so that libltdl finds it both in a shared module and in a -dlpreopen
+ * static build.
+ *
+ * Providers report facts; core decides. A provider never decides who is
+ * dormant, never applies exclusions or safety limits, and never prints a
+ * report. It lists users with what the cloud says about their last
+ * interactive sign-in, re-reads one user's last sign-in, and removes (or
+ * restores) interactive access when core asks.
+ *
+ * Threads: core calls list_users for different scopes of one handle from
+ * different threads at the same time, and may call last_login / disable /
+ * enable from several threads at once. A provider guards whatever state
+ * its handle shares (tokens, caches) itself. open and close are called
+ * from one thread, before and after everything else.
+ *
+ * Versioning: abi_version holds major << 16 | minor. Core refuses a module
+ * whose major differs from its own, naming both. A minor bump only appends
+ * members at the end of a struct; struct_size says which members a module
+ * (or core) knows, and nobody reads past it.
+ *
+ * The whole interface is documented in dormant-plugin(7).
+ */
+#ifndef DORMANT_PLUGIN_H
+#define DORMANT_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dormant/status.h>
+#include <dormant/timeutil.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DORMANT_PLUGIN_ABI_MAJOR 1
+#define DORMANT_PLUGIN_ABI_MINOR 0
+#define DORMANT_PLUGIN_ABI_VERSION \
+	((uint32_t)DORMANT_PLUGIN_ABI_MAJOR << 16 | DORMANT_PLUGIN_ABI_MINOR)
+
+/* The well-known symbol, with libltdl's per-module prefix so that
+ * preloaded (static) modules do not collide. */
+#define DORMANT_PROVIDER_SYMBOL "dormant_provider"
+#define DORMANT_PROVIDER_EXPORT(modname) modname##_LTX_dormant_provider
+
+enum dormant_log_level {
+	DORMANT_LOG_ERROR = 0,
+	DORMANT_LOG_WARNING = 1,
+	DORMANT_LOG_INFO = 2,  /* shown with -v */
+	DORMANT_LOG_DEBUG = 3  /* shown with -vv; HTTP traces with -vvv */
+};
+
+/* A provider-specific fact about a user that the report carries in the
+ * finding's "details" (MFA, guest, 2-Step Verification, raw sign-in
+ * times). Values are strings; core prints them as JSON strings, except
+ * the literals "true", "false" and "null", which stay JSON literals. */
+struct dormant_extra {
+	const char *key;
+	const char *value;
+};
+
+/* One user as the cloud describes it. Every pointer is owned by the
+ * provider and needs to stay valid only for the duration of the sink call:
+ * core copies what it keeps. Times are seconds since the epoch (UTC);
+ * DORMANT_TIME_NONE means the cloud has no value. */
+struct dormant_user {
+	const char *scope;        /* account id, tenant id, customer/domain */
+	const char *id;           /* stable id: ARN, object id, numeric id */
+	const char *name;         /* login name: user name, UPN, primary email */
+	const char *email;        /* NULL when unknown */
+	const char *display_name; /* NULL when unknown */
+	int64_t created;          /* account creation */
+	int64_t last_login;       /* last interactive sign-in; NONE = never */
+	int64_t access_granted;   /* when interactive access (e.g. a console
+	                             password) was granted; NONE = unknown */
+	bool interactive_access;  /* can sign in interactively at all */
+	bool account_enabled;     /* not disabled, suspended or archived */
+	bool admin;               /* holds administrative privileges */
+	const struct dormant_extra *extras;
+	size_t n_extras;
+};
+
+struct dormant_host;
+
+/* Where list_users delivers its results. Owned by core. */
+struct dormant_sink {
+	/* The scope's real name, once the provider knows it (AWS learns the
+	 * account id from GetCallerIdentity). Until then core labels the
+	 * scope with the provider's scope label. Copied. */
+	void (*set_scope)(struct dormant_sink *sink, const char *scope);
+
+	/* One user. A non-OK return (out of memory, run cancelled) tells the
+	 * provider to stop listing and return that status. */
+	enum dormant_status (*user)(struct dormant_sink *sink,
+	                            const struct dormant_user *user);
+
+	/* Progress: one more page read (for the progress line). */
+	void (*page)(struct dormant_sink *sink);
+
+	/* The provider could not learn who its admins are (no permission to
+	 * read directory roles): core reports, warns and disables nobody in
+	 * this scope. `why` names the missing permission. */
+	void (*admins_unknown)(struct dormant_sink *sink, const char *why);
+
+	void *core; /* opaque to providers */
+};
+
+/* Services core lends to a provider, valid from open until close. */
+struct dormant_host {
+	uint32_t struct_size;
+	const char *provider; /* the provider's name, for messages */
+
+	/* A key of the provider's config section, after the command line and
+	 * environment overrides core knows of; NULL when unset. The string
+	 * lives until close. */
+	const char *(*config)(const struct dormant_host *host, const char *key);
+
+	void (*log)(const struct dormant_host *host, enum dormant_log_level level,
+	            const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+	/* The run's clock. Tests and --now pin it. */
+	int64_t (*now)(const struct dormant_host *host);
+
+	/* True once SIGINT/SIGTERM asked the run to stop. */
+	bool (*cancelled)(const struct dormant_host *host);
+
+	/* Extra CA bundle to trust (--ca-file / ca_file), or NULL. */
+	const char *ca_file;
+	int verbosity; /* 0 quiet .. 3 HTTP traces */
+
+	void *core; /* opaque to providers */
+};
+
+struct dormant_provider {
+	uint32_t abi_version; /* DORMANT_PLUGIN_ABI_VERSION */
+	uint32_t struct_size; /* sizeof(struct dormant_provider) */
+	const char *name;     /* "aws": the config section and -p name */
+	const char *version;  /* the module's own version */
+	const char *description;
+
+	/* Keys its config section accepts (NULL-terminated); core refuses any
+	 * other key. secret_keys are the ones that hold secrets: a config file
+	 * that sets one and is readable by group or others is refused. */
+	const char *const *config_keys;
+	const char *const *secret_keys;
+
+	/* Environment variables whose presence is enough to enable the
+	 * provider without a config section (NULL-terminated, may be NULL). */
+	const char *const *enabling_env;
+
+	/* Reads config and credentials; no network yet where avoidable.
+	 * *handle is owned by the provider and released by close. */
+	enum dormant_status (*open)(const struct dormant_host *host, void **handle,
+	                            struct dormant_error *err);
+
+	/* How many scopes this handle scans (AWS: one per account) and a label
+	 * for each before its listing starts (e.g. a role ARN). Core runs one
+	 * thread per scope. */
+	size_t (*scope_count)(void *handle);
+	const char *(*scope_label)(void *handle, size_t scope);
+
+	/* Streams every user of one scope to the sink. Any failure means the
+	 * listing is incomplete: core then disables nobody in that scope. */
+	enum dormant_status (*list_users)(void *handle, size_t scope,
+	                                  struct dormant_sink *sink,
+	                                  struct dormant_error *err);
+
+	/* Re-reads one user's last interactive sign-in right before core
+	 * disables it. *last_login = DORMANT_TIME_NONE means never. */
+	enum dormant_status (*last_login)(void *handle, const char *scope,
+	                                  const char *id, const char *name,
+	                                  int64_t *last_login,
+	                                  struct dormant_error *err);
+
+	/* Removes interactive access. Idempotent: a user already without it
+	 * is success. */
+	enum dormant_status (*disable)(void *handle, const char *scope,
+	                               const char *id, const char *name,
+	                               struct dormant_error *err);
+
+	/* Restores what disable removed; NULL where the cloud cannot (AWS:
+	 * a deleted console password cannot be restored). */
+	enum dormant_status (*enable)(void *handle, const char *scope,
+	                              const char *id, const char *name,
+	                              struct dormant_error *err);
+
+	void (*close)(void *handle);
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DORMANT_PLUGIN_H */

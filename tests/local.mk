@@ -1,0 +1,29 @@
+# The test suite: TAP everywhere (C programs with tests/tap.h, shell
+# scripts printing ok/not ok), run by automake's tap-driver.
+TEST_EXTENSIONS = .test
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+TEST_LOG_DRIVER = $(LOG_DRIVER)
+
+# Tests start from a known environment: the machine's CA variables and
+# proxies would otherwise leak into what is being tested.
+AM_TESTS_ENVIRONMENT = \
+	unset AWS_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE \
+	      REQUESTS_CA_BUNDLE https_proxy HTTPS_PROXY http_proxy HTTP_PROXY \
+	      all_proxy ALL_PROXY no_proxy NO_PROXY DORMANT_CONFIG \
+	      DORMANT_PLUGIN_PATH DORMANT_NOW AWS_PROFILE AWS_ACCESS_KEY_ID \
+	      AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AZURE_TENANT_ID \
+	      AZURE_CLIENT_ID AZURE_CLIENT_SECRET GOOGLE_APPLICATION_CREDENTIALS; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	DORMANT='$(abs_top_builddir)/core/dormant'; export DORMANT; \
+	PYTHON3='$(PYTHON3)'; export PYTHON3; \
+	OPENSSL='$(OPENSSL)'; export OPENSSL; \
+	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA;
+
+TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+TESTLIBS = core/libdormant.la
+
+EXTRA_DIST += tests/tap.h tests/lib.sh
+
+include $(srcdir)/tests/core.mk
+include $(srcdir)/tests/http.mk
