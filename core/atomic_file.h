@@ -1,1 +1,28 @@
-/* placeholder */
+/* dormant: files replaced atomically (temp file in the same directory,
+ * fsync, rename), so that a reader sees the old report or the new one,
+ * never half of one, even if the run is killed mid-write. */
+#ifndef DORMANT_ATOMIC_FILE_H
+#define DORMANT_ATOMIC_FILE_H
+
+#include <stdio.h>
+
+#include <dormant/status.h>
+
+struct dormant_atomic_file {
+	char *path; /* owned */
+	char *tmp;  /* owned; the temp file while open */
+	FILE *f;    /* write here */
+};
+
+enum dormant_status dormant_atomic_open(struct dormant_atomic_file *af,
+                                        const char *path,
+                                        struct dormant_error *err);
+
+/* Flushes, syncs and renames into place; af is closed either way. */
+enum dormant_status dormant_atomic_commit(struct dormant_atomic_file *af,
+                                          struct dormant_error *err);
+
+/* Drops the temp file (safe to call on a closed or never-opened af). */
+void dormant_atomic_abort(struct dormant_atomic_file *af);
+
+#endif /* DORMANT_ATOMIC_FILE_H */

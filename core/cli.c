@@ -1,1 +1,529 @@
-/* placeholder */
+/* dormant: the command line.
+ *
+ * Options are collected first and applied last, after the config file,
+ * so that the precedence is defaults < file < environment < command line
+ * whatever order they are typed in.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dormant/plugin.h>
+#include <dormant/timeutil.h>
+
+#include "cli.h"
+#include "conf.h"
+#include "engine.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "report.h"
+
+enum exit_status {
+	EXIT_CLEAN = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 2,
+	EXIT_FAILED = 3,
+	EXIT_SAFETY = 4
+};
+
+/* Options that map onto [scan] keys, kept in the order given. */
+struct override {
+	const char *key;
+	const char *value;
+	const char *option;
+};
+
+struct cli {
+	const char *config;
+	const char *plugin_dir;
+	const char *now;
+	struct override overrides[64];
+	size_t n_overrides;
+	int verbosity;
+	bool quiet;
+	bool use_syslog;
+};
+
+enum {
+	OPT_DISABLE = 256,
+	OPT_MAX_DISABLE,
+	OPT_MAX_DISABLE_PERCENT,
+	OPT_EXCLUDE,
+	OPT_CA_FILE,
+	OPT_PLUGIN_DIR,
+	OPT_SYSLOG,
+	OPT_NOW,
+	OPT_HELP,
+	OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"provider", required_argument, NULL, 'p'},
+	{"days", required_argument, NULL, 'd'},
+	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, 'o'},
+	{"disable", no_argument, NULL, OPT_DISABLE},
+	{"max-disable", required_argument, NULL, OPT_MAX_DISABLE},
+	{"max-disable-percent", required_argument, NULL, OPT_MAX_DISABLE_PERCENT},
+	{"exclude", required_argument, NULL, OPT_EXCLUDE},
+	{"ca-file", required_argument, NULL, OPT_CA_FILE},
+	{"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+	{"syslog", no_argument, NULL, OPT_SYSLOG},
+	{"now", required_argument, NULL, OPT_NOW},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+usage(FILE *f)
+{
+	fputs("Usage: dormant [scan] [OPTIONS]   scan every configured provider\n"
+	      "       dormant plugins            list the providers found\n"
+	      "       dormant --help | --version\n"
+	      "\n"
+	      "  -c, --config FILE     config file (default $DORMANT_CONFIG, else\n"
+	      "                        " DORMANT_SYSCONF_DIR
+	      "/dormant/dormant.conf if it exists)\n"
+	      "  -p, --provider LIST   comma list of providers (aws, azure, gcp)\n"
+	      "  -d, --days N          dormancy threshold in days (default 90)\n"
+	      "  -f, --format FMT      table (default), json, ndjson\n"
+	      "  -o, --output FILE     write the report there, atomically\n"
+	      "      --disable         disable every finding (default: report "
+	      "only)\n"
+	      "      --max-disable N   safety limit (default 10)\n"
+	      "      --max-disable-percent P\n"
+	      "                        safety limit, share of users scanned "
+	      "(default 5)\n"
+	      "      --exclude GLOB    never report nor touch matching ids, "
+	      "names or\n"
+	      "                        emails (repeatable)\n"
+	      "      --ca-file FILE    trust this CA bundle too\n"
+	      "      --plugin-dir DIR  where providers are (colon list)\n"
+	      "      --now TIME        judge as of this UTC time "
+	      "(2026-11-28T12:00:00Z)\n"
+	      "      --syslog          log through syslog(3) instead of stderr\n"
+	      "  -q, --quiet           errors only\n"
+	      "  -v, --verbose         more detail (repeatable)\n"
+	      "\n"
+	      "Exit status: 0 no findings, 1 findings, 2 usage or configuration\n"
+	      "error, 3 a provider or action failed, 4 safety stop.\n",
+	      f);
+}
+
+static bool
+add_override(struct cli *cli, const char *key, const char *value,
+             const char *option)
+{
+	if (cli->n_overrides == sizeof(cli->overrides) / sizeof(*cli->overrides))
+		return false;
+	cli->overrides[cli->n_overrides++] =
+		(struct override){.key = key, .value = value, .option = option};
+	return true;
+}
+
+/* Returns -1 when parsing went fine, else the exit status. */
+static int
+parse_options(int argc, char **argv, struct cli *cli, int *first_arg)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:p:d:f:o:qv", long_options,
+	                        NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'c': cli->config = optarg; break;
+		case 'p': ok = add_override(cli, "providers", optarg, "--provider"); break;
+		case 'd': ok = add_override(cli, "days", optarg, "--days"); break;
+		case 'f': ok = add_override(cli, "format", optarg, "--format"); break;
+		case 'o': ok = add_override(cli, "output", optarg, "--output"); break;
+		case OPT_DISABLE: ok = add_override(cli, "action", "disable", "--disable"); break;
+		case OPT_MAX_DISABLE:
+			ok = add_override(cli, "max_disable", optarg, "--max-disable");
+			break;
+		case OPT_MAX_DISABLE_PERCENT:
+			ok = add_override(cli, "max_disable_percent", optarg,
+			                  "--max-disable-percent");
+			break;
+		case OPT_EXCLUDE: ok = add_override(cli, "exclude", optarg, "--exclude"); break;
+		case OPT_CA_FILE: ok = add_override(cli, "ca_file", optarg, "--ca-file"); break;
+		case OPT_PLUGIN_DIR: cli->plugin_dir = optarg; break;
+		case OPT_SYSLOG: cli->use_syslog = true; break;
+		case OPT_NOW: cli->now = optarg; break;
+		case 'q': cli->quiet = true; break;
+		case 'v': cli->verbosity++; break;
+		case OPT_HELP: usage(stdout); return EXIT_CLEAN;
+		case OPT_VERSION:
+			printf("dormant %s (provider ABI %d.%d)\n", PACKAGE_VERSION,
+			       DORMANT_PLUGIN_ABI_MAJOR, DORMANT_PLUGIN_ABI_MINOR);
+			return EXIT_CLEAN;
+		case ':':
+			fprintf(stderr, "dormant: %s needs a value\n",
+			        argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr,
+			        "dormant: unknown option %s (see dormant --help)\n",
+			        argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (!ok) {
+			fprintf(stderr, "dormant: too many options\n");
+			return EXIT_USAGE;
+		}
+	}
+	*first_arg = optind;
+	return -1;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	dormant_engine_cancel();
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The config file: -c, else $DORMANT_CONFIG, else the system one when it
+ * exists. No file at all is fine when the environment says enough. */
+static int
+load_config(struct cli *cli, struct dormant_conf *conf)
+{
+	const char *env = getenv("DORMANT_CONFIG");
+	const char *path = cli->config ? cli->config : (env && *env ? env : NULL);
+	struct dormant_error err = {{0}};
+	const char *system_path = DORMANT_SYSCONF_DIR "/dormant/dormant.conf";
+
+	if (!path && access(system_path, F_OK) == 0)
+		path = system_path;
+	if (!path)
+		return -1;
+	if (dormant_conf_load_file(conf, path, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int
+apply_overrides(struct cli *cli, struct dormant_conf *conf)
+{
+	struct dormant_error err = {{0}};
+	const char *now = cli->now ? cli->now : getenv("DORMANT_NOW");
+
+	for (size_t i = 0; i < cli->n_overrides; i++) {
+		const struct override *o = &cli->overrides[i];
+		/* -p replaces the file's list rather than adding to it. */
+		if (dormant_conf_set_scan(conf, o->key, o->value, o->option, 0,
+		                          &err) != DORMANT_OK) {
+			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+			return EXIT_USAGE;
+		}
+	}
+	if (now && *now && !dormant_time_parse_iso8601(now, &conf->now)) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "%s: not a UTC time like 2026-11-28T12:00:00Z: \"%.64s\"",
+		            cli->now ? "--now" : "DORMANT_NOW", now);
+		return EXIT_USAGE;
+	}
+	if (cli->plugin_dir) {
+		free(conf->plugin_dir);
+		conf->plugin_dir = strdup(cli->plugin_dir);
+		if (!conf->plugin_dir)
+			return EXIT_USAGE;
+	}
+	conf->verbosity = cli->quiet ? -1 : cli->verbosity;
+	conf->use_syslog = cli->use_syslog;
+	if (dormant_conf_finish(conf, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static void
+known_names(const struct dormant_plugins *plugins, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < plugins->n && o < len; i++) {
+		int n = snprintf(buf + o, len - o, "%s%s", i ? ", " : "",
+		                 plugins->v[i].name);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	if (!plugins->n)
+		snprintf(buf, len, "none found in %s", plugins->search_path);
+}
+
+/* Every section names a provider we have, with keys it knows. */
+static int
+check_sections(struct dormant_conf *conf,
+               const struct dormant_plugins *plugins)
+{
+	char known[512];
+
+	known_names(plugins, known, sizeof(known));
+	for (size_t i = 0; i < conf->n_sections; i++) {
+		struct dormant_conf_section *s = &conf->sections[i];
+		const struct dormant_plugin *p = dormant_plugins_find(plugins, s->name);
+		struct dormant_error err = {{0}};
+		const char *refusal;
+
+		if (!p) {
+			refusal = dormant_plugins_refusal(plugins, s->name);
+			if (refusal)
+				dormant_log(DORMANT_LOG_ERROR, NULL,
+				            "%s:%u: [%s]: provider refused: %s",
+				            conf->path, s->line, s->name, refusal);
+			else
+				dormant_log(DORMANT_LOG_ERROR, NULL,
+				            "%s:%u: [%s]: unknown provider "
+				            "(known: %s)",
+				            conf->path, s->line, s->name, known);
+			return EXIT_USAGE;
+		}
+		if (dormant_conf_check_section(conf, s, p->desc, &err) !=
+		            DORMANT_OK ||
+		    dormant_conf_resolve_paths(conf, s, p->desc, &err) !=
+		            DORMANT_OK) {
+			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static bool
+env_enables(const struct dormant_provider *desc)
+{
+	for (const char *const *e = desc->enabling_env; e && *e; e++) {
+		const char *v = getenv(*e);
+		if (v && *v)
+			return true;
+	}
+	return false;
+}
+
+/* -p or [scan] providers; else every provider with a section; else every
+ * provider whose environment is set. */
+static int
+select_providers(const struct dormant_conf *conf,
+                 const struct dormant_plugins *plugins,
+                 struct dormant_strv *out)
+{
+	char known[512];
+
+	known_names(plugins, known, sizeof(known));
+	if (conf->providers.n) {
+		for (size_t i = 0; i < conf->providers.n; i++) {
+			const char *name = conf->providers.v[i];
+			const char *refusal = dormant_plugins_refusal(plugins, name);
+
+			if (!dormant_plugins_find(plugins, name)) {
+				if (refusal)
+					dormant_log(DORMANT_LOG_ERROR, NULL,
+					            "provider %s refused: %s", name,
+					            refusal);
+				else
+					dormant_log(DORMANT_LOG_ERROR, NULL,
+					            "unknown provider \"%.64s\" "
+					            "(known: %s)",
+					            name, known);
+				return EXIT_USAGE;
+			}
+			if (!dormant_strv_contains(out, name) &&
+			    dormant_strv_add(out, name) != DORMANT_OK)
+				return EXIT_USAGE;
+		}
+		return -1;
+	}
+	for (size_t i = 0; i < plugins->n; i++) {
+		const struct dormant_plugin *p = &plugins->v[i];
+		if ((dormant_conf_section(conf, p->name) || env_enables(p->desc)) &&
+		    dormant_strv_add(out, p->name) != DORMANT_OK)
+			return EXIT_USAGE;
+	}
+	if (!out->n) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "nothing to scan: no provider section in %s and no "
+		            "provider's environment set (providers found: %s)",
+		            conf->path ? conf->path : "any config file", known);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int
+run_scan(struct dormant_conf *conf, const struct dormant_plugins *plugins)
+{
+	struct dormant_strv selected = {0};
+	struct dormant_engine *engine = NULL;
+	struct dormant_result result;
+	struct dormant_error err = {{0}};
+	int rc;
+
+	memset(&result, 0, sizeof(result));
+	rc = check_sections(conf, plugins);
+	if (rc >= 0)
+		goto out;
+	rc = select_providers(conf, plugins, &selected);
+	if (rc >= 0)
+		goto out;
+	if (conf->disable) {
+		/* Disabling needs the safety machinery of SPEC section 7 (audit
+		 * log, lock, circuit breaker, re-read before acting); until it
+		 * is in place, refuse rather than act unsafely. */
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "--disable / action = disable is not available in "
+		            "this version; nothing was changed");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (dormant_engine_open(conf, plugins, &selected, &engine, &err) !=
+	    DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	catch_signals();
+	if (dormant_engine_scan(engine, &result, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	if (dormant_engine_cancelled()) {
+		/* No report from a run cut short: it would look complete. */
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "interrupted; no report written");
+		rc = 128 + SIGINT;
+		goto out;
+	}
+	if (dormant_report_write(&result, conf->format, conf->output, &err) !=
+	    DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	rc = dormant_result_exit_status(&result);
+out:
+	dormant_result_free(&result);
+	dormant_engine_close(engine);
+	dormant_strv_free(&selected);
+	return rc;
+}
+
+static int
+list_plugins(const struct dormant_plugins *plugins)
+{
+	if (!plugins->n && !plugins->n_refused) {
+		printf("No providers found in %s\n", plugins->search_path);
+		return EXIT_CLEAN;
+	}
+	printf("%-10s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "PATH");
+	for (size_t i = 0; i < plugins->n; i++) {
+		const struct dormant_plugin *p = &plugins->v[i];
+		printf("%-10s %-10s %u.%-3u %s\n", p->name,
+		       p->desc->version ? p->desc->version : "?",
+		       p->desc->abi_version >> 16, p->desc->abi_version & 0xffff,
+		       p->path);
+		if (p->desc->description)
+			printf("%-10s %s\n", "", p->desc->description);
+	}
+	for (size_t i = 0; i < plugins->n_refused; i++)
+		printf("refused    %s: %s\n", plugins->refused[i].path,
+		       plugins->refused[i].reason);
+	return EXIT_CLEAN;
+}
+
+int
+dormant_cli_main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	struct dormant_conf conf;
+	struct dormant_plugins plugins = {0};
+	struct dormant_error err = {{0}};
+	const char *command = "scan";
+	char *search_path = NULL;
+	int first = 1, rc;
+
+	dormant_conf_init(&conf);
+	rc = parse_options(argc, argv, &cli, &first);
+	if (rc >= 0)
+		goto out;
+	dormant_log_setup(cli.quiet ? -1 : cli.verbosity, cli.use_syslog);
+	if (first < argc)
+		command = argv[first++];
+	if (first < argc) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "unexpected argument \"%.64s\" (see dormant --help)",
+		            argv[first]);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(command, "scan") != 0 && strcmp(command, "plugins") != 0) {
+		if (strcmp(command, "enable") == 0 || strcmp(command, "audit") == 0 ||
+		    strcmp(command, "rules") == 0 || strcmp(command, "explain") == 0)
+			dormant_log(DORMANT_LOG_ERROR, NULL,
+			            "\"%s\" is not available in this version",
+			            command);
+		else
+			dormant_log(DORMANT_LOG_ERROR, NULL,
+			            "unknown command \"%.64s\" (see dormant --help)",
+			            command);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(command, "scan") == 0) {
+		rc = load_config(&cli, &conf);
+		if (rc >= 0)
+			goto out;
+		rc = apply_overrides(&cli, &conf);
+		if (rc >= 0)
+			goto out;
+	}
+	search_path = dormant_plugins_search_path(cli.plugin_dir);
+	if (!search_path ||
+	    dormant_plugins_load(search_path, &plugins, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
+		            search_path ? err.msg : "out of memory");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0; i < plugins.n_refused; i++)
+		dormant_log(DORMANT_LOG_INFO, NULL, "module %s refused: %s",
+		            plugins.refused[i].path, plugins.refused[i].reason);
+	if (strcmp(command, "plugins") == 0)
+		rc = list_plugins(&plugins);
+	else
+		rc = run_scan(&conf, &plugins);
+out:
+	dormant_plugins_free(&plugins);
+	free(search_path);
+	dormant_conf_free(&conf);
+	dormant_log_teardown();
+	return rc;
+}

@@ -1,1 +1,72 @@
-/* placeholder */
+/* dormant: findings, core's own copy of what a provider reported. */
+#ifndef DORMANT_FINDINGS_H
+#define DORMANT_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dormant/plugin.h>
+
+#include "verdict.h"
+
+enum dormant_action {
+	DORMANT_ACTION_NONE,
+	DORMANT_ACTION_DISABLED,
+	DORMANT_ACTION_FAILED,
+	DORMANT_ACTION_SKIPPED,
+	DORMANT_ACTION_WARN
+};
+
+struct dormant_finding_extra {
+	char *key;
+	char *value;
+};
+
+/* Every string is owned by the finding (and NULL when unknown). */
+struct dormant_finding {
+	const char *provider; /* the plugin's name: lives as long as the run */
+	char *scope;
+	char *id;
+	char *name;
+	char *email;
+	char *display_name;
+	int64_t created;
+	int64_t last_login;
+	int64_t reference;
+	int64_t days_inactive; /* -1: unknown (no reference) */
+	bool never_logged_in;
+	bool admin;
+	const char *rule; /* static */
+	enum dormant_action action;
+	char *action_error;
+	struct dormant_finding_extra *extras;
+	size_t n_extras;
+};
+
+struct dormant_findings {
+	struct dormant_finding *v;
+	size_t n;
+	size_t cap;
+};
+
+/* Copies user + verdict into a new finding at the end of list. */
+enum dormant_status dormant_findings_add(struct dormant_findings *list,
+                                         const char *provider,
+                                         const char *scope,
+                                         const struct dormant_user *user,
+                                         const struct dormant_verdict *v);
+
+/* Moves every finding of src to the end of dst; src is left empty. */
+enum dormant_status dormant_findings_move(struct dormant_findings *dst,
+                                          struct dormant_findings *src);
+
+/* The report's stable order: provider, scope, name, then id. */
+void dormant_findings_sort(struct dormant_findings *list);
+
+void dormant_findings_free(struct dormant_findings *list);
+
+const char *dormant_action_name(enum dormant_action action);
+const char *dormant_finding_risk(const struct dormant_finding *f);
+
+#endif /* DORMANT_FINDINGS_H */

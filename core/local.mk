@@ -8,9 +8,10 @@ core_libdormant_la_SOURCES = \
 	core/csv.c \
 	core/json.c \
 	core/http.c \
-	core/glob.c \
-	core/config.c \
-	core/config.h \
+	core/exclude.c \
+	core/exclude.h \
+	core/conf.c \
+	core/conf.h \
 	core/plugin_loader.c \
 	core/plugin_loader.h \
 	core/verdict.c \
@@ -51,3 +52,5 @@ EXTRA_DIST += core/dormant-plugin.pc.in
 bin_PROGRAMS += core/dormant
 core_dormant_SOURCES = core/main.c core/cli.c core/cli.h
 core_dormant_LDADD = core/libdormant.la
+core_dormant_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"'

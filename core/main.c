@@ -1,1 +1,11 @@
-int main(void) { return 0; }
+/* dormant: find dormant accounts in AWS IAM, Entra ID and Google
+ * Workspace. Everything happens in dormant_cli_main(). */
+#include "config.h"
+
+#include "cli.h"
+
+int
+main(int argc, char **argv)
+{
+	return dormant_cli_main(argc, argv);
+}

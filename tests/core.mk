@@ -1,0 +1,41 @@
+# Core: unit tests of the pure parts, and the CLI driven from outside
+# through a test provider (tests/plugins/fake.c).
+
+check_PROGRAMS += tests/test_verdict tests/test_timeutil
+tests_test_verdict_SOURCES = tests/test_verdict.c tests/tap.h
+tests_test_verdict_CFLAGS = $(TESTCFLAGS)
+tests_test_verdict_LDADD = $(TESTLIBS)
+tests_test_timeutil_SOURCES = tests/test_timeutil.c tests/tap.h
+tests_test_timeutil_CFLAGS = $(TESTCFLAGS)
+tests_test_timeutil_LDADD = $(TESTLIBS)
+
+# Test modules: -rpath makes libtool build real shared modules for check.
+TEST_MODULE_FLAGS = -module -avoid-version -no-undefined -rpath /nowhere \
+	$(AM_LDFLAGS)
+check_LTLIBRARIES += tests/plugins/fake.la tests/plugins/badabi.la \
+	tests/plugins/nosym.la
+tests_plugins_fake_la_SOURCES = tests/plugins/fake.c
+tests_plugins_fake_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_plugins_fake_la_LIBADD = core/libdormant.la
+tests_plugins_badabi_la_SOURCES = tests/plugins/badabi.c
+tests_plugins_badabi_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_plugins_badabi_la_LIBADD = core/libdormant.la
+tests_plugins_nosym_la_SOURCES = tests/plugins/nosym.c
+tests_plugins_nosym_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+
+TESTS += \
+	tests/test_verdict \
+	tests/test_timeutil \
+	tests/cli.test \
+	tests/config.test \
+	tests/plugins.test \
+	tests/scan.test \
+	tests/demo.test
+
+EXTRA_DIST += \
+	tests/cli.test \
+	tests/config.test \
+	tests/plugins.test \
+	tests/scan.test \
+	tests/demo.test \
+	tests/data/fake-users.txt

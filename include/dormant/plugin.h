@@ -157,6 +157,11 @@ struct dormant_provider {
 	 * provider without a config section (NULL-terminated, may be NULL). */
 	const char *const *enabling_env;
 
+	/* Keys whose values are file names (NULL-terminated, may be NULL):
+	 * core makes a relative one relative to the config file's directory,
+	 * so that a config works from any working directory (cron). */
+	const char *const *path_keys;
+
 	/* Reads config and credentials; no network yet where avoidable.
 	 * *handle is owned by the provider and released by close. */
 	enum dormant_status (*open)(const struct dormant_host *host, void **handle,

@@ -1,0 +1,121 @@
+/* dormant: the run's configuration, merged from its layers.
+ *
+ * Defaults < config file < environment < command line. The file is read
+ * into generic sections first (each value remembers its line); [scan] is
+ * checked at once, provider sections once the plugins are known, since
+ * only a provider knows its own keys.
+ */
+#ifndef DORMANT_CONF_H
+#define DORMANT_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dormant/status.h>
+
+struct dormant_provider;
+
+enum dormant_format {
+	DORMANT_FORMAT_TABLE,
+	DORMANT_FORMAT_JSON,
+	DORMANT_FORMAT_NDJSON
+};
+
+struct dormant_conf_value {
+	char *key;
+	char *value;
+	unsigned line; /* 0: not from the file */
+};
+
+struct dormant_conf_section {
+	char *name;
+	unsigned line;
+	struct dormant_conf_value *values;
+	size_t n_values;
+};
+
+/* A list of strings, owned. */
+struct dormant_strv {
+	char **v;
+	size_t n;
+};
+
+struct dormant_conf {
+	char *path;          /* the config file read, or NULL */
+	bool path_explicit;  /* named by -c or DORMANT_CONFIG */
+	bool file_is_shared; /* readable by group or others */
+
+	long days;
+	long warn_days; /* 0: off */
+	struct dormant_strv providers; /* empty: every configured one */
+	enum dormant_format format;
+	char *output; /* NULL: stdout */
+	bool disable;
+	long max_disable;
+	double max_disable_percent;
+	bool disable_admins;
+	struct dormant_strv exclude;
+	char *ca_file;
+	char *audit_log;
+	char *lock_file;
+	char *plugin_dir; /* colon list; NULL: DORMANT_PLUGIN_PATH or default */
+	int64_t now;      /* DORMANT_TIME_NONE: the real clock */
+	int verbosity;    /* -1 quiet, 0 default, 1.. -v */
+	bool use_syslog;
+
+	struct dormant_conf_section *sections; /* every section but [scan] */
+	size_t n_sections;
+};
+
+void dormant_conf_init(struct dormant_conf *conf);
+void dormant_conf_free(struct dormant_conf *conf);
+
+/* Reads the file at path into conf ([scan] checked, provider sections
+ * kept for later). */
+enum dormant_status dormant_conf_load_file(struct dormant_conf *conf,
+                                           const char *path,
+                                           struct dormant_error *err);
+
+/* Sets one [scan] key, as from the file (line > 0) or from the command
+ * line (line 0, `origin` names the option). */
+enum dormant_status dormant_conf_set_scan(struct dormant_conf *conf,
+                                          const char *key, const char *value,
+                                          const char *origin, unsigned line,
+                                          struct dormant_error *err);
+
+/* Checks a provider section against what its provider accepts: unknown
+ * keys, and secrets in a file others can read. */
+enum dormant_status
+dormant_conf_check_section(const struct dormant_conf *conf,
+                           const struct dormant_conf_section *section,
+                           const struct dormant_provider *provider,
+                           struct dormant_error *err);
+
+/* Makes the section's relative file names (the provider's path_keys)
+ * relative to the config file's directory. */
+enum dormant_status
+dormant_conf_resolve_paths(struct dormant_conf *conf,
+                           struct dormant_conf_section *section,
+                           const struct dormant_provider *provider,
+                           struct dormant_error *err);
+
+/* Cross-checks once every layer is in (warn_days < days, ...). */
+enum dormant_status dormant_conf_finish(struct dormant_conf *conf,
+                                        struct dormant_error *err);
+
+const struct dormant_conf_section *
+dormant_conf_section(const struct dormant_conf *conf, const char *name);
+
+const char *dormant_conf_section_get(const struct dormant_conf_section *s,
+                                     const char *key);
+
+enum dormant_status dormant_strv_add(struct dormant_strv *sv, const char *s);
+bool dormant_strv_contains(const struct dormant_strv *sv, const char *s);
+void dormant_strv_free(struct dormant_strv *sv);
+
+/* Splits a comma list into sv (trimmed, empty items dropped). */
+enum dormant_status dormant_strv_split(struct dormant_strv *sv,
+                                       const char *list);
+
+#endif /* DORMANT_CONF_H */

@@ -1,0 +1,240 @@
+/* dormant: a provider for testing core, driven entirely by its config.
+ *
+ *   [fake]
+ *   users_file = FILE    one user a line, '|'-separated:
+ *                        scope|id|name|email|created|last_login|granted|
+ *                        interactive|enabled|admin
+ *                        (times RFC 3339 or "-" for none; flags 0/1)
+ *   scopes = a,b,c       the scopes, in order (default: "default")
+ *   delay_ms = a:300,b:0 how long each scope's listing takes
+ *   fail_scope = b       this scope's listing fails after its users
+ *   open_error = text    open fails with this message
+ *   rename_scope = a:111111111111   set_scope, as AWS does
+ *
+ * It exercises the interface exactly as a real provider does: users are
+ * streamed from a scan thread, strings live only during the call.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dormant/buf.h>
+#include <dormant/plugin.h>
+
+struct fake {
+	const struct dormant_host *host;
+	char *users; /* the whole file */
+	char *scopes[16];
+	size_t n_scopes;
+};
+
+static const char *const keys[] = {"users_file", "scopes",     "delay_ms",
+                                   "fail_scope", "open_error", "rename_scope",
+                                   "secret",     NULL};
+static const char *const secrets[] = {"secret", NULL};
+static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
+static const char *const paths[] = {"users_file", NULL};
+
+static void
+fake_close(void *handle)
+{
+	struct fake *f = handle;
+
+	if (!f)
+		return;
+	free(f->users);
+	for (size_t i = 0; i < f->n_scopes; i++)
+		free(f->scopes[i]);
+	free(f);
+}
+
+static enum dormant_status
+fake_open(const struct dormant_host *host, void **handle,
+          struct dormant_error *err)
+{
+	const char *path = host->config(host, "users_file");
+	const char *scopes = host->config(host, "scopes");
+	const char *oe = host->config(host, "open_error");
+	struct dormant_buf b;
+	struct fake *f;
+	enum dormant_status st;
+
+	*handle = NULL;
+	if (oe)
+		return dormant_error_set(err, DORMANT_ERR_AUTH, "%s", oe);
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return DORMANT_ERR_NOMEM;
+	f->host = host;
+	dormant_buf_init(&b, 1u << 26);
+	if (path) {
+		st = dormant_buf_read_file(&b, path, err);
+		if (st != DORMANT_OK) {
+			dormant_buf_free(&b);
+			fake_close(f);
+			return st;
+		}
+	}
+	f->users = dormant_buf_steal(&b);
+	if (!scopes)
+		scopes = "default";
+	for (const char *p = scopes; *p && f->n_scopes < 16;) {
+		size_t n = strcspn(p, ",");
+		f->scopes[f->n_scopes++] = strndup(p, n);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	*handle = f;
+	return DORMANT_OK;
+}
+
+static size_t
+fake_scope_count(void *handle)
+{
+	return ((struct fake *)handle)->n_scopes;
+}
+
+static const char *
+fake_scope_label(void *handle, size_t scope)
+{
+	return ((struct fake *)handle)->scopes[scope];
+}
+
+/* "a:300,b:0" -> the value for `scope`, or NULL. */
+static const char *
+lookup(const char *list, const char *scope, char *buf, size_t len)
+{
+	size_t sl = strlen(scope);
+
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ",");
+		if (n > sl && strncmp(p, scope, sl) == 0 && p[sl] == ':') {
+			snprintf(buf, len, "%.*s", (int)(n - sl - 1), p + sl + 1);
+			return buf;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return NULL;
+}
+
+static int64_t
+fake_time(const char *s)
+{
+	int64_t t;
+
+	if (strcmp(s, "-") == 0 || !dormant_time_parse_iso8601(s, &t))
+		return DORMANT_TIME_NONE;
+	return t;
+}
+
+static enum dormant_status
+fake_list(void *handle, size_t scope, struct dormant_sink *sink,
+          struct dormant_error *err)
+{
+	struct fake *f = handle;
+	const struct dormant_host *h = f->host;
+	const char *label = f->scopes[scope];
+	char buf[256], *copy, *line, *next;
+	const char *v;
+	enum dormant_status st = DORMANT_OK;
+
+	v = lookup(h->config(h, "delay_ms"), label, buf, sizeof(buf));
+	if (v) {
+		long ms = strtol(v, NULL, 10);
+		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	v = lookup(h->config(h, "rename_scope"), label, buf, sizeof(buf));
+	if (v)
+		sink->set_scope(sink, v);
+	copy = strdup(f->users);
+	if (!copy)
+		return DORMANT_ERR_NOMEM;
+	for (line = copy; line && *line; line = next) {
+		char *field[10];
+		size_t n = 0;
+		struct dormant_extra extra = {"fake_line", "true"};
+		struct dormant_user u;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line == '#' || !*line)
+			continue;
+		for (char *p = line; p && n < 10; n++) {
+			field[n] = p;
+			p = strchr(p, '|');
+			if (p)
+				*p++ = '\0';
+		}
+		if (n != 10) {
+			st = dormant_error_set(err, DORMANT_ERR_PARSE,
+			                       "users_file: bad line");
+			goto out;
+		}
+		if (strcmp(field[0], label) != 0)
+			continue;
+		u = (struct dormant_user){
+			.scope = NULL,
+			.id = field[1],
+			.name = field[2],
+			.email = strcmp(field[3], "-") ? field[3] : NULL,
+			.display_name = NULL,
+			.created = fake_time(field[4]),
+			.last_login = fake_time(field[5]),
+			.access_granted = fake_time(field[6]),
+			.interactive_access = field[7][0] == '1',
+			.account_enabled = field[8][0] == '1',
+			.admin = field[9][0] == '1',
+			.extras = &extra,
+			.n_extras = 1,
+		};
+		st = sink->user(sink, &u);
+		if (st != DORMANT_OK)
+			goto out;
+	}
+	sink->page(sink);
+	v = h->config(h, "fail_scope");
+	if (v && strcmp(v, label) == 0)
+		st = dormant_error_set(err, DORMANT_ERR_HTTP,
+		                       "page 2 of %s: HTTP 500 after 5 attempts",
+		                       label);
+out:
+	free(copy);
+	return st;
+}
+
+static enum dormant_status
+fake_unsupported(void *handle, const char *scope, const char *id,
+                 const char *name, struct dormant_error *err)
+{
+	(void)handle;
+	(void)scope;
+	(void)id;
+	(void)name;
+	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, "fake");
+}
+
+const struct dormant_provider DORMANT_PROVIDER_EXPORT(fake) = {
+	.abi_version = DORMANT_PLUGIN_ABI_VERSION,
+	.struct_size = sizeof(struct dormant_provider),
+	.name = "fake",
+	.version = "0.1",
+	.description = "test provider driven by its config",
+	.config_keys = keys,
+	.secret_keys = secrets,
+	.enabling_env = env,
+	.path_keys = paths,
+	.open = fake_open,
+	.scope_count = fake_scope_count,
+	.scope_label = fake_scope_label,
+	.list_users = fake_list,
+	.disable = fake_unsupported,
+	.close = fake_close,
+};
