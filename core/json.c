@@ -1,6 +1,7 @@
 /* dormant: safe cJSON getters for cloud answers. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <dormant/json.h>
@@ -48,9 +49,10 @@ dormant_utf8_valid(const char *s, size_t len)
 
 /* cJSON recurses once per nesting level; bound it before parsing so that
  * "[[[[..." cannot exhaust the stack. Strings are skipped so that brackets
- * inside them do not count. */
-static bool
-depth_ok(const char *data, size_t len)
+ * inside them do not count. A \u0000 escape is refused too: cJSON would
+ * cut the string there, so "123\u0000456" would read as the id "123". */
+static const char *
+prescan(const char *data, size_t len)
 {
 	int depth = 0;
 	bool in_string = false;
@@ -58,27 +60,72 @@ depth_ok(const char *data, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		char c = data[i];
 		if (in_string) {
-			if (c == '\\')
+			if (c == '\\') {
+				if (i + 5 < len && memcmp(data + i + 1, "u0000", 5) == 0)
+					return "\\u0000 in a JSON string";
 				i++;
-			else if (c == '"')
+			} else if (c == '"') {
 				in_string = false;
+			}
 		} else if (c == '"') {
 			in_string = true;
 		} else if (c == '[' || c == '{') {
 			if (++depth > DORMANT_JSON_MAX_DEPTH)
-				return false;
+				return "JSON nested too deeply";
 		} else if (c == ']' || c == '}') {
 			depth--;
 		}
 	}
-	return true;
+	return NULL;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string,
+	              (*(const cJSON *const *)b)->string);
+}
+
+/* cJSON keeps the first of two members with one name, other readers the
+ * last: an answer with both could mean different users to different
+ * tools, so it is refused. Returns the duplicated name or NULL. */
+static const char *
+duplicate_member(const cJSON *node)
+{
+	for (const cJSON *c = node->child; c; c = c->next) {
+		const char *d = duplicate_member(c);
+		if (d)
+			return d;
+	}
+	if (cJSON_IsObject(node)) {
+		size_t n = 0, i = 0;
+		const cJSON **v;
+		const char *dup = NULL;
+
+		for (const cJSON *c = node->child; c; c = c->next)
+			n++;
+		if (n < 2)
+			return NULL;
+		v = malloc(n * sizeof(*v));
+		if (!v)
+			return "(out of memory)";
+		for (const cJSON *c = node->child; c; c = c->next)
+			v[i++] = c;
+		qsort(v, n, sizeof(*v), compare_names);
+		for (i = 1; i < n && !dup; i++)
+			if (strcmp(v[i - 1]->string, v[i]->string) == 0)
+				dup = v[i]->string;
+		free(v);
+		return dup;
+	}
+	return NULL;
 }
 
 enum dormant_status
 dormant_json_parse(const char *data, size_t len, const char *what, cJSON **root,
                    struct dormant_error *err)
 {
-	const char *end = NULL;
+	const char *end = NULL, *bad;
 	cJSON *j;
 
 	*root = NULL;
@@ -88,10 +135,9 @@ dormant_json_parse(const char *data, size_t len, const char *what, cJSON **root,
 	if (memchr(data, '\0', len))
 		return dormant_error_set(err, DORMANT_ERR_PARSE,
 		                         "%s: NUL byte in JSON", what);
-	if (!depth_ok(data, len))
-		return dormant_error_set(err, DORMANT_ERR_PARSE,
-		                         "%s: JSON nested deeper than %d", what,
-		                         DORMANT_JSON_MAX_DEPTH);
+	if ((bad = prescan(data, len)) != NULL)
+		return dormant_error_set(err, DORMANT_ERR_PARSE, "%s: %s", what,
+		                         bad);
 	j = cJSON_ParseWithLengthOpts(data, len, &end, 0);
 	if (!j) {
 		size_t off = end && end >= data ? (size_t)(end - data) : 0;
@@ -109,6 +155,14 @@ dormant_json_parse(const char *data, size_t len, const char *what, cJSON **root,
 				"%s: unexpected data after JSON at byte %zu", what,
 				(size_t)(end - data));
 		}
+	}
+	if ((bad = duplicate_member(j)) != NULL) {
+		enum dormant_status st = dormant_error_set(
+			err, DORMANT_ERR_PARSE,
+			"%s: member \"%.64s\" appears twice in one object", what,
+			bad);
+		cJSON_Delete(j);
+		return st;
 	}
 	*root = j;
 	return DORMANT_OK;

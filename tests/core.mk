@@ -30,7 +30,8 @@ TESTS += \
 	tests/config.test \
 	tests/plugins.test \
 	tests/scan.test \
-	tests/demo.test
+	tests/demo.test \
+	tests/exports.test
 
 EXTRA_DIST += \
 	tests/cli.test \
@@ -38,4 +39,5 @@ EXTRA_DIST += \
 	tests/plugins.test \
 	tests/scan.test \
 	tests/demo.test \
+	tests/exports.test \
 	tests/data/fake-users.txt
