@@ -252,7 +252,8 @@ load_dir(struct dormant_plugins *out, const char *dir, struct dormant_error *err
 		}
 		n++;
 	}
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), compare_names);
 	for (size_t i = 0; i < n && st == DORMANT_OK; i++)
 		st = load_one(out, dir, names[i], err);
 out:

@@ -12,7 +12,12 @@
  *   attempts in all. A provider can add its own retryable answers (AWS
  *   sends throttling as 400 with an error code in the body).
  * - Tracing (verbosity >= 3) shows methods, URLs, status lines and
- *   headers, never Authorization, cookies, tokens, or any body.
+ *   headers, never Authorization, cookies, tokens, or any body. Error
+ *   messages name the method and the URL without its query string.
+ * - Redirects are not followed (Location is kept for the caller).
+ * - Each retry is logged at DORMANT_LOG_INFO (what, why, how long).
+ * - host->cancelled is checked before each attempt, during backoff waits
+ *   and during a transfer (at least once a second).
  */
 #ifndef DORMANT_HTTP_H
 #define DORMANT_HTTP_H
@@ -31,13 +36,14 @@ struct dormant_host;
 struct dormant_http; /* opaque */
 
 struct dormant_http_options {
-	const char *ca_file;        /* extra CA bundle, or NULL */
+	const char *ca_file;        /* extra CA bundle; NULL: host->ca_file */
 	long connect_timeout_ms;    /* 0: 10 s */
 	long total_timeout_ms;      /* per attempt; 0: 60 s */
 	unsigned max_attempts;      /* 0: 5 */
 	long backoff_base_ms;       /* first retry waits up to this; 0: 500 */
 	long backoff_max_ms;        /* cap for one wait; 0: 30 s */
-	long retry_after_max_ms;    /* longest Retry-After obeyed; 0: 120 s */
+	long retry_after_max_ms;    /* longest Retry-After obeyed (a longer
+	                               one waits this long); 0: 120 s */
 	size_t max_body_bytes;      /* answer size cap; 0: 64 MiB */
 	const char *user_agent;     /* NULL: "dormant/VERSION" */
 	/* Logging and cancellation go through the host when it is set. */
@@ -72,13 +78,21 @@ struct dormant_http_request {
 	void *ctx;
 };
 
+/* How many response headers the layer keeps (see
+ * dormant_http_response_header). */
+#define DORMANT_HTTP_KEPT_HEADERS 6
+
+/* Start it zeroed ({0}); dormant_http_send clears it before each use. */
 struct dormant_http_response {
 	long status;       /* HTTP status code */
 	char *body;        /* NUL-terminated; owned by the response */
 	size_t body_len;
-	char *content_type; /* NULL when absent */
-	char *retry_after;  /* the raw Retry-After value, or NULL */
+	char *content_type; /* NULL when absent; points into kept[] */
+	char *retry_after;  /* the raw Retry-After value, or NULL; into kept[] */
 	unsigned attempts;  /* how many attempts it took */
+	/* Internal: the kept header values, owned by the response. Read them
+	 * with dormant_http_response_header. */
+	char *kept[DORMANT_HTTP_KEPT_HEADERS];
 };
 
 /* Creates a client. *out is owned by the caller: dormant_http_free. */
@@ -87,11 +101,14 @@ enum dormant_status dormant_http_new(const struct dormant_http_options *opts,
                                      struct dormant_error *err);
 void dormant_http_free(struct dormant_http *http);
 
-/* Sends the request, retrying as described above. On DORMANT_OK, resp
+/* Sends the request, retrying as described above. resp must be zeroed or
+ * hold an earlier answer: it is cleared first. On DORMANT_OK, resp
  * holds the final answer whatever its status (the caller judges 4xx); on
  * a failure (network after every retry, size cap, cancelled) resp is
  * empty and err says why. Release resp with dormant_http_response_clear.
- * Throttling that outlasts every retry returns DORMANT_ERR_THROTTLED with
+ * Throttling (429, 503, or an answer should_retry flags) that outlasts
+ * every retry returns DORMANT_ERR_THROTTLED with the last answer in resp;
+ * a 500, 502 or 504 that outlasts them returns DORMANT_ERR_HTTP, also with
  * the last answer in resp. */
 enum dormant_status dormant_http_send(struct dormant_http *http,
                                       const struct dormant_http_request *req,
