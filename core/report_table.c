@@ -156,10 +156,11 @@ print_scopes(FILE *f, const struct dormant_result *res)
 		for (char *p = note; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				*p = '?';
-		fprintf(f, "%-*s  %s%*s  %-6s  %7zu  %7zu  %s\n", (int)wp,
+		fprintf(f, "%-*s  %s%*s  %-6s  %7zu  %7zu%s%s\n", (int)wp,
 		        s->provider, scope, (int)pad, "",
 		        s->status == DORMANT_OK ? "ok" : "error",
-		        s->users_scanned, s->n_findings, note);
+		        s->users_scanned, s->n_findings, note[0] ? "  " : "",
+		        note);
 	}
 }
 
