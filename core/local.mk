@@ -7,6 +7,7 @@ core_libdormant_la_SOURCES = \
 	core/log.c \
 	core/csv.c \
 	core/json.c \
+	core/crypto.c \
 	core/http.c \
 	core/exclude.c \
 	core/exclude.h \
@@ -44,6 +45,7 @@ pkginclude_HEADERS += \
 	include/dormant/buf.h \
 	include/dormant/csv.h \
 	include/dormant/json.h \
+	include/dormant/crypto.h \
 	include/dormant/http.h
 
 pkgconfig_DATA += core/dormant-plugin.pc

@@ -41,3 +41,9 @@ EXTRA_DIST += \
 	tests/demo.test \
 	tests/exports.test \
 	tests/data/fake-users.txt
+
+check_PROGRAMS += tests/test_crypto
+TESTS += tests/test_crypto
+tests_test_crypto_SOURCES = tests/test_crypto.c tests/tap.h
+tests_test_crypto_CFLAGS = $(TESTCFLAGS) $(CRYPTO_CFLAGS)
+tests_test_crypto_LDADD = $(TESTLIBS) $(CRYPTO_LIBS)

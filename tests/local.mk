@@ -27,3 +27,14 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 
 include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/http.mk
+
+# Benchmarks: not part of `make check` (timings are not tests). Run with
+# `make bench`; each tests/bench/*.sh prints its measurements.
+BENCH_SCRIPTS = $(wildcard $(srcdir)/tests/bench/*.sh)
+EXTRA_DIST += tests/bench/README
+bench: all $(check_PROGRAMS) $(check_LTLIBRARIES)
+	@for b in $(BENCH_SCRIPTS); do \
+		echo "== $$b"; \
+		$(AM_TESTS_ENVIRONMENT) $(SHELL) $$b || exit 1; \
+	done
+.PHONY: bench
