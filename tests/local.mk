@@ -21,6 +21,7 @@ AM_TESTS_ENVIRONMENT = \
 	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA;
 
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+bench_list =
 TESTLIBS = core/libdormant.la
 
 EXTRA_DIST += tests/tap.h tests/lib.sh
@@ -29,12 +30,12 @@ include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/http.mk
 
 # Benchmarks: not part of `make check` (timings are not tests). Run with
-# `make bench`; each tests/bench/*.sh prints its measurements.
-BENCH_SCRIPTS = $(wildcard $(srcdir)/tests/bench/*.sh)
+# `make bench`; each script prints its measurements. A fragment adds its
+# own with `bench_list += tests/bench/NAME.sh` (and EXTRA_DIST).
 EXTRA_DIST += tests/bench/README
 bench: all $(check_PROGRAMS) $(check_LTLIBRARIES)
-	@for b in $(BENCH_SCRIPTS); do \
+	@for b in $(bench_list); do \
 		echo "== $$b"; \
-		$(AM_TESTS_ENVIRONMENT) $(SHELL) $$b || exit 1; \
+		$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/$$b || exit 1; \
 	done
 .PHONY: bench
