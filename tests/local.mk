@@ -21,7 +21,6 @@ AM_TESTS_ENVIRONMENT = \
 	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA;
 
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
-bench_list =
 TESTLIBS = core/libdormant.la
 
 EXTRA_DIST += tests/tap.h tests/lib.sh
