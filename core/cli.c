@@ -24,13 +24,6 @@
 #include "plugin_loader.h"
 #include "report.h"
 
-enum exit_status {
-	EXIT_CLEAN = 0,
-	EXIT_FINDINGS = 1,
-	EXIT_USAGE = 2,
-	EXIT_FAILED = 3,
-	EXIT_SAFETY = 4
-};
 
 /* Options that map onto [scan] keys, kept in the order given. */
 struct override {
@@ -43,6 +36,8 @@ struct cli {
 	const char *config;
 	const char *plugin_dir;
 	const char *now;
+	const char *from; /* enable --from */
+	const char *run;  /* enable --run */
 	struct override overrides[64];
 	size_t n_overrides;
 	int verbosity;
@@ -59,6 +54,8 @@ enum {
 	OPT_PLUGIN_DIR,
 	OPT_SYSLOG,
 	OPT_NOW,
+	OPT_FROM,
+	OPT_RUN,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -77,6 +74,8 @@ static const struct option long_options[] = {
 	{"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
 	{"syslog", no_argument, NULL, OPT_SYSLOG},
 	{"now", required_argument, NULL, OPT_NOW},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"run", required_argument, NULL, OPT_RUN},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -89,6 +88,9 @@ usage(FILE *f)
 {
 	fputs("Usage: dormant [scan] [OPTIONS]   scan every configured provider\n"
 	      "       dormant plugins            list the providers found\n"
+	      "       dormant enable --from AUDIT_LOG [--run ID]\n"
+	      "                                  re-enable what a run disabled\n"
+	      "       dormant audit [AUDIT_LOG]  the audit log as a table\n"
 	      "       dormant --help | --version\n"
 	      "\n"
 	      "  -c, --config FILE     config file (default $DORMANT_CONFIG, else\n"
@@ -160,41 +162,51 @@ parse_options(int argc, char **argv, struct cli *cli, int *first_arg)
 		case OPT_PLUGIN_DIR: cli->plugin_dir = optarg; break;
 		case OPT_SYSLOG: cli->use_syslog = true; break;
 		case OPT_NOW: cli->now = optarg; break;
+		case OPT_FROM: cli->from = optarg; break;
+		case OPT_RUN: cli->run = optarg; break;
 		case 'q': cli->quiet = true; break;
 		case 'v': cli->verbosity++; break;
-		case OPT_HELP: usage(stdout); return EXIT_CLEAN;
+		case OPT_HELP: usage(stdout); return DORMANT_EXIT_CLEAN;
 		case OPT_VERSION:
 			printf("dormant %s (provider ABI %d.%d)\n", PACKAGE_VERSION,
 			       DORMANT_PLUGIN_ABI_MAJOR, DORMANT_PLUGIN_ABI_MINOR);
-			return EXIT_CLEAN;
+			return DORMANT_EXIT_CLEAN;
 		case ':':
 			fprintf(stderr, "dormant: %s needs a value\n",
 			        argv[optind - 1]);
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		default:
 			fprintf(stderr,
 			        "dormant: unknown option %s (see dormant --help)\n",
 			        argv[optind - 1]);
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		}
 		if (!ok) {
 			fprintf(stderr, "dormant: too many options\n");
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		}
 	}
 	*first_arg = optind;
 	return -1;
 }
 
+static volatile sig_atomic_t caught_signal;
+
 static void
 on_signal(int sig)
 {
-	(void)sig;
+	caught_signal = sig;
 	dormant_engine_cancel();
 }
 
-static void
-catch_signals(void)
+int
+dormant_cli_caught_signal(void)
+{
+	return caught_signal;
+}
+
+void
+dormant_cli_catch_signals(void)
 {
 	struct sigaction sa;
 
@@ -221,10 +233,17 @@ load_config(struct cli *cli, struct dormant_conf *conf)
 		return -1;
 	if (dormant_conf_load_file(conf, path, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-		return EXIT_USAGE;
+		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
 }
+
+/* Every [scan] key, for the environment layer. */
+static const char *const scan_keys[] = {
+	"days",           "warn_days",   "providers",       "format",
+	"output",         "action",      "max_disable",     "max_disable_percent",
+	"disable_admins", "exclude",     "ca_file",         "audit_log",
+	"lock_file",      "warn_state_file", NULL};
 
 static int
 apply_overrides(struct cli *cli, struct dormant_conf *conf)
@@ -232,32 +251,51 @@ apply_overrides(struct cli *cli, struct dormant_conf *conf)
 	struct dormant_error err = {{0}};
 	const char *now = cli->now ? cli->now : getenv("DORMANT_NOW");
 
+	/* The environment layer: DORMANT_<KEY> for each [scan] key. */
+	for (size_t i = 0; scan_keys[i]; i++) {
+		char name[64];
+		const char *v;
+		size_t j;
+
+		snprintf(name, sizeof(name), "DORMANT_%s", scan_keys[i]);
+		for (j = 8; name[j]; j++)
+			name[j] = (char)(name[j] >= 'a' && name[j] <= 'z'
+			                         ? name[j] - 'a' + 'A'
+			                         : name[j]);
+		v = getenv(name);
+		if (v && *v &&
+		    dormant_conf_set_scan(conf, scan_keys[i], v, name, 0, &err) !=
+		            DORMANT_OK) {
+			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+			return DORMANT_EXIT_USAGE;
+		}
+	}
 	for (size_t i = 0; i < cli->n_overrides; i++) {
 		const struct override *o = &cli->overrides[i];
 		/* -p replaces the file's list rather than adding to it. */
 		if (dormant_conf_set_scan(conf, o->key, o->value, o->option, 0,
 		                          &err) != DORMANT_OK) {
 			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		}
 	}
 	if (now && *now && !dormant_time_parse_iso8601(now, &conf->now)) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
 		            "%s: not a UTC time like 2026-11-28T12:00:00Z: \"%.64s\"",
 		            cli->now ? "--now" : "DORMANT_NOW", now);
-		return EXIT_USAGE;
+		return DORMANT_EXIT_USAGE;
 	}
 	if (cli->plugin_dir) {
 		free(conf->plugin_dir);
 		conf->plugin_dir = strdup(cli->plugin_dir);
 		if (!conf->plugin_dir)
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 	}
 	conf->verbosity = cli->quiet ? -1 : cli->verbosity;
 	conf->use_syslog = cli->use_syslog;
 	if (dormant_conf_finish(conf, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-		return EXIT_USAGE;
+		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
 }
@@ -280,8 +318,8 @@ known_names(const struct dormant_plugins *plugins, char *buf, size_t len)
 }
 
 /* Every section names a provider we have, with keys it knows. */
-static int
-check_sections(struct dormant_conf *conf,
+int
+dormant_cli_check_sections(struct dormant_conf *conf,
                const struct dormant_plugins *plugins)
 {
 	char known[512];
@@ -304,14 +342,14 @@ check_sections(struct dormant_conf *conf,
 				            "%s:%u: [%s]: unknown provider "
 				            "(known: %s)",
 				            conf->path, s->line, s->name, known);
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		}
 		if (dormant_conf_check_section(conf, s, p->desc, &err) !=
 		            DORMANT_OK ||
 		    dormant_conf_resolve_paths(conf, s, p->desc, &err) !=
 		            DORMANT_OK) {
 			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 		}
 	}
 	return -1;
@@ -353,11 +391,11 @@ select_providers(const struct dormant_conf *conf,
 					            "unknown provider \"%.64s\" "
 					            "(known: %s)",
 					            name, known);
-				return EXIT_USAGE;
+				return DORMANT_EXIT_USAGE;
 			}
 			if (!dormant_strv_contains(out, name) &&
 			    dormant_strv_add(out, name) != DORMANT_OK)
-				return EXIT_USAGE;
+				return DORMANT_EXIT_USAGE;
 		}
 		return -1;
 	}
@@ -365,75 +403,28 @@ select_providers(const struct dormant_conf *conf,
 		const struct dormant_plugin *p = &plugins->v[i];
 		if ((dormant_conf_section(conf, p->name) || env_enables(p->desc)) &&
 		    dormant_strv_add(out, p->name) != DORMANT_OK)
-			return EXIT_USAGE;
+			return DORMANT_EXIT_USAGE;
 	}
 	if (!out->n) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
 		            "nothing to scan: no provider section in %s and no "
 		            "provider's environment set (providers found: %s)",
 		            conf->path ? conf->path : "any config file", known);
-		return EXIT_USAGE;
+		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
 }
 
-static int
-run_scan(struct dormant_conf *conf, const struct dormant_plugins *plugins)
+int
+dormant_cli_prepare(struct dormant_conf *conf,
+                    const struct dormant_plugins *plugins,
+                    struct dormant_strv *selected)
 {
-	struct dormant_strv selected = {0};
-	struct dormant_engine *engine = NULL;
-	struct dormant_result result;
-	struct dormant_error err = {{0}};
-	int rc;
+	int rc = dormant_cli_check_sections(conf, plugins);
 
-	memset(&result, 0, sizeof(result));
-	rc = check_sections(conf, plugins);
 	if (rc >= 0)
-		goto out;
-	rc = select_providers(conf, plugins, &selected);
-	if (rc >= 0)
-		goto out;
-	if (conf->disable) {
-		/* Disabling needs the safety machinery of SPEC section 7 (audit
-		 * log, lock, circuit breaker, re-read before acting); until it
-		 * is in place, refuse rather than act unsafely. */
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "--disable / action = disable is not available in "
-		            "this version; nothing was changed");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (dormant_engine_open(conf, plugins, &selected, &engine, &err) !=
-	    DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	catch_signals();
-	if (dormant_engine_scan(engine, &result, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-		rc = EXIT_FAILED;
-		goto out;
-	}
-	if (dormant_engine_cancelled()) {
-		/* No report from a run cut short: it would look complete. */
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "interrupted; no report written");
-		rc = 128 + SIGINT;
-		goto out;
-	}
-	if (dormant_report_write(&result, conf->format, conf->output, &err) !=
-	    DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
-		rc = EXIT_FAILED;
-		goto out;
-	}
-	rc = dormant_result_exit_status(&result);
-out:
-	dormant_result_free(&result);
-	dormant_engine_close(engine);
-	dormant_strv_free(&selected);
-	return rc;
+		return rc;
+	return select_providers(conf, plugins, selected);
 }
 
 static int
@@ -441,7 +432,7 @@ list_plugins(const struct dormant_plugins *plugins)
 {
 	if (!plugins->n && !plugins->n_refused) {
 		printf("No providers found in %s\n", plugins->search_path);
-		return EXIT_CLEAN;
+		return DORMANT_EXIT_CLEAN;
 	}
 	printf("%-10s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "PATH");
 	for (size_t i = 0; i < plugins->n; i++) {
@@ -456,7 +447,7 @@ list_plugins(const struct dormant_plugins *plugins)
 	for (size_t i = 0; i < plugins->n_refused; i++)
 		printf("refused    %s: %s\n", plugins->refused[i].path,
 		       plugins->refused[i].reason);
-	return EXIT_CLEAN;
+	return DORMANT_EXIT_CLEAN;
 }
 
 int
@@ -466,7 +457,7 @@ dormant_cli_main(int argc, char **argv)
 	struct dormant_conf conf;
 	struct dormant_plugins plugins = {0};
 	struct dormant_error err = {{0}};
-	const char *command = "scan";
+	const char *command = "scan", *audit_file = NULL;
 	char *search_path = NULL;
 	int first = 1, rc;
 
@@ -477,27 +468,42 @@ dormant_cli_main(int argc, char **argv)
 	dormant_log_setup(cli.quiet ? -1 : cli.verbosity, cli.use_syslog);
 	if (first < argc)
 		command = argv[first++];
+	if (strcmp(command, "audit") == 0 && first < argc)
+		audit_file = argv[first++];
 	if (first < argc) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
 		            "unexpected argument \"%.64s\" (see dormant --help)",
 		            argv[first]);
-		rc = EXIT_USAGE;
+		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (strcmp(command, "scan") != 0 && strcmp(command, "plugins") != 0) {
-		if (strcmp(command, "enable") == 0 || strcmp(command, "audit") == 0 ||
-		    strcmp(command, "rules") == 0 || strcmp(command, "explain") == 0)
-			dormant_log(DORMANT_LOG_ERROR, NULL,
-			            "\"%s\" is not available in this version",
-			            command);
-		else
-			dormant_log(DORMANT_LOG_ERROR, NULL,
-			            "unknown command \"%.64s\" (see dormant --help)",
-			            command);
-		rc = EXIT_USAGE;
+	if (strcmp(command, "rules") == 0 || strcmp(command, "explain") == 0) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "\"%s\" is not available in this version", command);
+		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (strcmp(command, "scan") == 0) {
+	if (strcmp(command, "scan") != 0 && strcmp(command, "plugins") != 0 &&
+	    strcmp(command, "enable") != 0 && strcmp(command, "audit") != 0) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "unknown command \"%.64s\" (see dormant --help)",
+		            command);
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if ((cli.from || cli.run) && strcmp(command, "enable") != 0) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "--from and --run belong to dormant enable");
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(command, "enable") == 0 && !cli.from) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "dormant enable needs --from AUDIT_LOG");
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if (strcmp(command, "plugins") != 0) {
 		rc = load_config(&cli, &conf);
 		if (rc >= 0)
 			goto out;
@@ -505,12 +511,16 @@ dormant_cli_main(int argc, char **argv)
 		if (rc >= 0)
 			goto out;
 	}
+	if (strcmp(command, "audit") == 0) {
+		rc = dormant_cmd_audit(&conf, audit_file);
+		goto out;
+	}
 	search_path = dormant_plugins_search_path(cli.plugin_dir);
 	if (!search_path ||
 	    dormant_plugins_load(search_path, &plugins, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
 		            search_path ? err.msg : "out of memory");
-		rc = EXIT_USAGE;
+		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	for (size_t i = 0; i < plugins.n_refused; i++)
@@ -518,8 +528,10 @@ dormant_cli_main(int argc, char **argv)
 		            plugins.refused[i].path, plugins.refused[i].reason);
 	if (strcmp(command, "plugins") == 0)
 		rc = list_plugins(&plugins);
+	else if (strcmp(command, "enable") == 0)
+		rc = dormant_cmd_enable(&conf, &plugins, cli.from, cli.run);
 	else
-		rc = run_scan(&conf, &plugins);
+		rc = dormant_cmd_scan(&conf, &plugins);
 out:
 	dormant_plugins_free(&plugins);
 	free(search_path);

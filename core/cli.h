@@ -1,8 +1,46 @@
-/* dormant: the command line (SPEC section 4). */
+/* dormant: the command line (SPEC section 4) and its commands. */
 #ifndef DORMANT_CLI_H
 #define DORMANT_CLI_H
 
-/* Runs dormant with argv and returns the exit status of SPEC section 8. */
+#include "conf.h"
+#include "plugin_loader.h"
+
+/* The exit status of SPEC section 8. */
+enum {
+	DORMANT_EXIT_CLEAN = 0,
+	DORMANT_EXIT_FINDINGS = 1,
+	DORMANT_EXIT_USAGE = 2,
+	DORMANT_EXIT_FAILED = 3,
+	DORMANT_EXIT_SAFETY = 4
+};
+
+#define DORMANT_DEFAULT_AUDIT_LOG "/var/lib/dormant/audit.jsonl"
+
+/* Runs dormant with argv and returns the exit status. */
 int dormant_cli_main(int argc, char **argv);
+
+/* Checks the provider sections against the plugins found and picks the
+ * providers to run. Returns -1 when all is well, else the exit status
+ * (the error already logged). */
+int dormant_cli_prepare(struct dormant_conf *conf,
+                        const struct dormant_plugins *plugins,
+                        struct dormant_strv *selected);
+
+/* Only the first half of dormant_cli_prepare: every provider section is
+ * known and valid. */
+int dormant_cli_check_sections(struct dormant_conf *conf,
+                               const struct dormant_plugins *plugins);
+
+/* SIGINT/SIGTERM cancel the run; the signal caught, or 0. */
+void dormant_cli_catch_signals(void);
+int dormant_cli_caught_signal(void);
+
+/* The commands; each returns the exit status. */
+int dormant_cmd_scan(struct dormant_conf *conf,
+                     const struct dormant_plugins *plugins);
+int dormant_cmd_enable(struct dormant_conf *conf,
+                       const struct dormant_plugins *plugins,
+                       const char *from, const char *run);
+int dormant_cmd_audit(const struct dormant_conf *conf, const char *path);
 
 #endif /* DORMANT_CLI_H */

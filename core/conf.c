@@ -123,6 +123,7 @@ dormant_conf_free(struct dormant_conf *conf)
 	free(conf->ca_file);
 	free(conf->audit_log);
 	free(conf->lock_file);
+	free(conf->warn_state_file);
 	free(conf->plugin_dir);
 	for (size_t i = 0; i < conf->n_sections; i++)
 		section_free(&conf->sections[i]);
@@ -327,6 +328,8 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 		st = set_path(conf, &conf->audit_log, value, line);
 	} else if (strcmp(key, "lock_file") == 0) {
 		st = set_path(conf, &conf->lock_file, value, line);
+	} else if (strcmp(key, "warn_state_file") == 0) {
+		st = set_path(conf, &conf->warn_state_file, value, line);
 	} else {
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
 		                         "%s: unknown key in [scan]", at);

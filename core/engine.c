@@ -164,6 +164,26 @@ dormant_engine_close(struct dormant_engine *engine)
 	free(engine);
 }
 
+bool
+dormant_engine_find(struct dormant_engine *e, const char *name,
+                    const struct dormant_provider **desc, void **handle)
+{
+	for (size_t i = 0; i < e->n_opened; i++) {
+		if (strcmp(e->opened[i].plugin->name, name) == 0) {
+			*desc = e->opened[i].plugin->desc;
+			*handle = e->opened[i].handle;
+			return true;
+		}
+	}
+	return false;
+}
+
+int64_t
+dormant_engine_now(const struct dormant_engine *e)
+{
+	return e->now;
+}
+
 /* Sink callbacks, called from the provider in the scope's thread. */
 
 static void

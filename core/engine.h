@@ -45,6 +45,7 @@ struct dormant_result {
 	struct dormant_findings findings; /* sorted, all scopes */
 	struct dormant_findings warnings; /* sorted, all scopes */
 	char *safety_stop;                /* NULL unless the breaker tripped */
+	char run_id[32];                  /* links the report to the audit log */
 	size_t users_scanned;
 };
 
@@ -67,6 +68,13 @@ enum dormant_status dormant_engine_scan(struct dormant_engine *engine,
                                         struct dormant_error *err);
 
 void dormant_engine_close(struct dormant_engine *engine);
+
+/* The opened provider of this name, or false. */
+bool dormant_engine_find(struct dormant_engine *engine, const char *name,
+                         const struct dormant_provider **desc, void **handle);
+
+/* The verdict's clock of this run. */
+int64_t dormant_engine_now(const struct dormant_engine *engine);
 
 /* Asks every provider to stop (signal handlers may call it). */
 void dormant_engine_cancel(void);

@@ -108,6 +108,20 @@ dormant_findings_move(struct dormant_findings *dst, struct dormant_findings *src
 	return DORMANT_OK;
 }
 
+void
+dormant_findings_filter(struct dormant_findings *list, const bool *drop)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < list->n; i++) {
+		if (drop[i])
+			finding_free(&list->v[i]);
+		else
+			list->v[kept++] = list->v[i];
+	}
+	list->n = kept;
+}
+
 static int
 cmp_str(const char *a, const char *b)
 {

@@ -61,6 +61,10 @@ enum dormant_status dormant_findings_add(struct dormant_findings *list,
 enum dormant_status dormant_findings_move(struct dormant_findings *dst,
                                           struct dormant_findings *src);
 
+/* Removes (and frees) every finding i with drop[i] true, keeping the
+ * others in their order. */
+void dormant_findings_filter(struct dormant_findings *list, const bool *drop);
+
 /* The report's stable order: provider, scope, name, then id. */
 void dormant_findings_sort(struct dormant_findings *list);
 

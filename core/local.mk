@@ -20,6 +20,14 @@ core_libdormant_la_SOURCES = \
 	core/engine.c \
 	core/engine.h \
 	core/findings.c \
+	core/remediate.c \
+	core/remediate.h \
+	core/audit.c \
+	core/audit.h \
+	core/lock.c \
+	core/lock.h \
+	core/warn_state.c \
+	core/warn_state.h \
 	core/findings.h \
 	core/report.c \
 	core/report.h \
@@ -52,7 +60,8 @@ pkgconfig_DATA += core/dormant-plugin.pc
 EXTRA_DIST += core/dormant-plugin.pc.in
 
 bin_PROGRAMS += core/dormant
-core_dormant_SOURCES = core/main.c core/cli.c core/cli.h
+core_dormant_SOURCES = core/main.c core/cli.c core/cli.h core/cmd_scan.c \
+	core/cmd_enable.c core/cmd_audit.c
 core_dormant_LDADD = core/libdormant.la
 core_dormant_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"'

@@ -146,8 +146,10 @@ dormant_report_json(FILE *f, const struct dormant_result *res)
 	      "\"},\n  \"generated_at\": ",
 	      f);
 	time_or_null(f, res->generated_at);
-	fprintf(f, ",\n  \"days\": %ld,\n  \"mode\": \"%s\",\n  \"providers\": [",
+	fprintf(f, ",\n  \"days\": %ld,\n  \"mode\": \"%s\",\n  \"run_id\": ",
 	        res->days, res->disable_mode ? "disable" : "report");
+	string_or_null(f, res->run_id[0] ? res->run_id : NULL);
+	fputs(",\n  \"providers\": [", f);
 	for (size_t i = 0; i < res->n_scopes; i++) {
 		const struct dormant_scope_result *s = &res->scopes[i];
 		fputs(i ? ",\n    " : "\n    ", f);

@@ -13,10 +13,15 @@ tests_test_timeutil_LDADD = $(TESTLIBS)
 TEST_MODULE_FLAGS = -module -avoid-version -no-undefined -rpath /nowhere \
 	$(AM_LDFLAGS)
 check_LTLIBRARIES += tests/plugins/fake.la tests/plugins/badabi.la \
-	tests/plugins/nosym.la
+	tests/plugins/nosym.la tests/plugins/fakenoenable.la
 tests_plugins_fake_la_SOURCES = tests/plugins/fake.c
 tests_plugins_fake_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_fake_la_LIBADD = core/libdormant.la
+tests_plugins_fakenoenable_la_SOURCES = tests/plugins/fake.c
+tests_plugins_fakenoenable_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFAKE_NAME=fakenoenable -DFAKE_NO_ENABLE
+tests_plugins_fakenoenable_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_plugins_fakenoenable_la_LIBADD = core/libdormant.la
 tests_plugins_badabi_la_SOURCES = tests/plugins/badabi.c
 tests_plugins_badabi_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_badabi_la_LIBADD = core/libdormant.la
@@ -31,7 +36,9 @@ TESTS += \
 	tests/plugins.test \
 	tests/scan.test \
 	tests/demo.test \
-	tests/exports.test
+	tests/exports.test \
+	tests/remediate.test \
+	tests/remediate.test
 
 EXTRA_DIST += \
 	tests/cli.test \
@@ -40,6 +47,7 @@ EXTRA_DIST += \
 	tests/scan.test \
 	tests/demo.test \
 	tests/exports.test \
+	tests/remediate.test \
 	tests/data/fake-users.txt
 
 check_PROGRAMS += tests/test_crypto

@@ -52,3 +52,9 @@ tap_done() {
 : "${top_builddir:?run through make check}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/dormant-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
+# Each test has its own run lock, audit log and warning state: tests run
+# in parallel, and none may touch the machine's own.
+DORMANT_LOCK_FILE="$T/dormant.lock"
+DORMANT_AUDIT_LOG="$T/audit.jsonl"
+DORMANT_WARN_STATE_FILE="$T/warned.tsv"
+export DORMANT_LOCK_FILE DORMANT_AUDIT_LOG DORMANT_WARN_STATE_FILE

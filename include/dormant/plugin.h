@@ -199,6 +199,12 @@ struct dormant_provider {
 	                              struct dormant_error *err);
 
 	void (*close)(void *handle);
+
+	/* How many disable/enable/last_login calls core may make at once for
+	 * this provider (its threads share the handle); 0 means 4. A provider
+	 * whose cloud takes batches (Graph $batch) can gather concurrent calls
+	 * into one request. Core caps it at 64. */
+	unsigned action_concurrency;
 };
 
 #ifdef __cplusplus

@@ -10,6 +10,16 @@
  *   fail_scope = b       this scope's listing fails after its users
  *   open_error = text    open fails with this message
  *   rename_scope = a:111111111111   set_scope, as AWS does
+ *   state_dir = DIR      actions: disable creates DIR/disabled.ID, enable
+ *                        removes it, listing shows such users disabled;
+ *                        last_login reads DIR/login.ID (a time) if present
+ *   disable_fail = ID    disable of this user fails
+ *   last_login_fail = ID re-reading this user fails
+ *   action_delay_ms = N  each disable takes this long
+ *   admins_unknown = a   this scope cannot tell its admins
+ *
+ * Built a second time as "fakenoenable" (FAKE_NO_ENABLE), a provider
+ * whose cloud cannot undo a disable, like AWS.
  *
  * It exercises the interface exactly as a real provider does: users are
  * streamed from a scan thread, strings live only during the call.
@@ -31,12 +41,49 @@ struct fake {
 	size_t n_scopes;
 };
 
-static const char *const keys[] = {"users_file", "scopes",     "delay_ms",
-                                   "fail_scope", "open_error", "rename_scope",
-                                   "secret",     NULL};
+#ifndef FAKE_NAME
+#define FAKE_NAME fake
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define EXPORT_(name) DORMANT_PROVIDER_EXPORT(name)
+#define EXPORT(name) EXPORT_(name)
+
+static const char *const keys[] = {
+	"users_file",      "scopes",          "delay_ms",     "fail_scope",
+	"open_error",      "rename_scope",    "secret",       "state_dir",
+	"disable_fail",    "last_login_fail", "action_delay_ms",
+	"admins_unknown",  NULL};
 static const char *const secrets[] = {"secret", NULL};
 static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
-static const char *const paths[] = {"users_file", NULL};
+static const char *const paths[] = {"users_file", "state_dir", NULL};
+
+/* DIR/KIND.ID under state_dir; false when state_dir is not set. */
+static bool
+state_path(const struct dormant_host *h, const char *kind, const char *id,
+           char *buf, size_t len)
+{
+	const char *dir = h->config(h, "state_dir");
+
+	if (!dir)
+		return false;
+	snprintf(buf, len, "%s/%s.%s", dir, kind, id);
+	return true;
+}
+
+static bool
+state_exists(const struct dormant_host *h, const char *kind, const char *id)
+{
+	char path[4096];
+	FILE *fp;
+
+	if (!state_path(h, kind, id, path, sizeof(path)))
+		return false;
+	fp = fopen(path, "r");
+	if (fp)
+		fclose(fp);
+	return fp != NULL;
+}
 
 static void
 fake_close(void *handle)
@@ -153,6 +200,9 @@ fake_list(void *handle, size_t scope, struct dormant_sink *sink,
 	v = lookup(h->config(h, "rename_scope"), label, buf, sizeof(buf));
 	if (v)
 		sink->set_scope(sink, v);
+	v = h->config(h, "admins_unknown");
+	if (v && strcmp(v, label) == 0)
+		sink->admins_unknown(sink, "no permission to read roles");
 	copy = strdup(f->users);
 	if (!copy)
 		return DORMANT_ERR_NOMEM;
@@ -190,7 +240,8 @@ fake_list(void *handle, size_t scope, struct dormant_sink *sink,
 			.last_login = fake_time(field[5]),
 			.access_granted = fake_time(field[6]),
 			.interactive_access = field[7][0] == '1',
-			.account_enabled = field[8][0] == '1',
+			.account_enabled = field[8][0] == '1' &&
+			                   !state_exists(h, "disabled", field[1]),
 			.admin = field[9][0] == '1',
 			.extras = &extra,
 			.n_extras = 1,
@@ -210,21 +261,113 @@ out:
 	return st;
 }
 
-static enum dormant_status
-fake_unsupported(void *handle, const char *scope, const char *id,
-                 const char *name, struct dormant_error *err)
+static void
+sleep_ms(long ms)
 {
-	(void)handle;
-	(void)scope;
-	(void)id;
-	(void)name;
-	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, "fake");
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
 }
 
-const struct dormant_provider DORMANT_PROVIDER_EXPORT(fake) = {
+static enum dormant_status
+fake_last_login(void *handle, const char *scope, const char *id,
+                const char *name, int64_t *last_login,
+                struct dormant_error *err)
+{
+	struct fake *f = handle;
+	const struct dormant_host *h = f->host;
+	const char *fail = h->config(h, "last_login_fail");
+	char path[4096], text[64] = "", *copy, *line, *next;
+	FILE *fp;
+
+	(void)scope;
+	(void)name;
+	*last_login = DORMANT_TIME_NONE;
+	if (fail && strcmp(fail, id) == 0)
+		return dormant_error_set(err, DORMANT_ERR_HTTP,
+		                         "GET user %s: HTTP 503 after 5 attempts",
+		                         id);
+	if (state_path(h, "login", id, path, sizeof(path)) &&
+	    (fp = fopen(path, "r")) != NULL) {
+		if (fgets(text, sizeof(text), fp))
+			text[strcspn(text, "\n")] = '\0';
+		fclose(fp);
+		*last_login = fake_time(text);
+		return DORMANT_OK;
+	}
+	/* Unchanged since the scan: the users file's value. */
+	copy = strdup(f->users);
+	if (!copy)
+		return DORMANT_ERR_NOMEM;
+	for (line = copy; line && *line; line = next) {
+		char *field[10];
+		size_t n = 0;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		for (char *p = line; p && n < 10; n++) {
+			field[n] = p;
+			p = strchr(p, '|');
+			if (p)
+				*p++ = '\0';
+		}
+		if (n == 10 && strcmp(field[1], id) == 0)
+			*last_login = fake_time(field[5]);
+	}
+	free(copy);
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+fake_disable(void *handle, const char *scope, const char *id, const char *name,
+             struct dormant_error *err)
+{
+	struct fake *f = handle;
+	const struct dormant_host *h = f->host;
+	const char *fail = h->config(h, "disable_fail");
+	const char *delay = h->config(h, "action_delay_ms");
+	char path[4096];
+	FILE *fp;
+
+	(void)scope;
+	(void)name;
+	if (delay)
+		sleep_ms(strtol(delay, NULL, 10));
+	if (fail && strcmp(fail, id) == 0)
+		return dormant_error_set(err, DORMANT_ERR_PERMISSION,
+		                         "PATCH user %s: HTTP 403 Forbidden", id);
+	if (!state_path(h, "disabled", id, path, sizeof(path)))
+		return dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                         "state_dir not set");
+	fp = fopen(path, "w");
+	if (!fp)
+		return dormant_error_set(err, DORMANT_ERR_IO, "%s", path);
+	fclose(fp);
+	return DORMANT_OK;
+}
+
+#ifndef FAKE_NO_ENABLE
+static enum dormant_status
+fake_enable(void *handle, const char *scope, const char *id, const char *name,
+            struct dormant_error *err)
+{
+	struct fake *f = handle;
+	char path[4096];
+
+	(void)scope;
+	(void)name;
+	if (!state_path(f->host, "disabled", id, path, sizeof(path)))
+		return dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                         "state_dir not set");
+	remove(path);
+	return DORMANT_OK;
+}
+#endif
+
+const struct dormant_provider EXPORT(FAKE_NAME) = {
 	.abi_version = DORMANT_PLUGIN_ABI_VERSION,
 	.struct_size = sizeof(struct dormant_provider),
-	.name = "fake",
+	.name = STR(FAKE_NAME),
 	.version = "0.1",
 	.description = "test provider driven by its config",
 	.config_keys = keys,
@@ -235,6 +378,11 @@ const struct dormant_provider DORMANT_PROVIDER_EXPORT(fake) = {
 	.scope_count = fake_scope_count,
 	.scope_label = fake_scope_label,
 	.list_users = fake_list,
-	.disable = fake_unsupported,
+	.last_login = fake_last_login,
+	.disable = fake_disable,
+#ifndef FAKE_NO_ENABLE
+	.enable = fake_enable,
+#endif
+	.action_concurrency = 3,
 	.close = fake_close,
 };

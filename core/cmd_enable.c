@@ -1,0 +1,235 @@
+/* dormant: `dormant enable --from AUDIT_LOG [--run ID]`: undo what a run
+ * disabled, where the cloud allows it, and say plainly where it does not.
+ * Without --run, the newest run that disabled anyone is undone. Every
+ * re-enable is written to the same audit log, before and after. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dormant/plugin.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "engine.h"
+#include "lock.h"
+#include "log.h"
+
+struct target {
+	char *run, *provider, *scope, *id, *name;
+	const char *result;
+	char error[DORMANT_ERROR_MAX];
+};
+
+struct targets {
+	struct target *v;
+	size_t n;
+	bool nomem;
+};
+
+static void
+target_free(struct target *t)
+{
+	free(t->run);
+	free(t->provider);
+	free(t->scope);
+	free(t->id);
+	free(t->name);
+}
+
+static bool
+same_user(const struct target *t, const struct dormant_audit_record *r)
+{
+	return strcmp(t->provider, r->provider) == 0 &&
+	       strcmp(t->scope, r->scope) == 0 && strcmp(t->id, r->id) == 0;
+}
+
+static enum dormant_status
+collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
+{
+	struct targets *ts = ctx;
+	struct target *t;
+
+	(void)line;
+	if (strcmp(r->action, "disable") != 0 || strcmp(r->phase, "after") != 0 ||
+	    !r->result || strcmp(r->result, "disabled") != 0)
+		return DORMANT_OK;
+	for (size_t i = 0; i < ts->n; i++)
+		if (strcmp(ts->v[i].run, r->run) == 0 && same_user(&ts->v[i], r))
+			return DORMANT_OK;
+	t = realloc(ts->v, (ts->n + 1) * sizeof(*t));
+	if (!t)
+		return DORMANT_ERR_NOMEM;
+	ts->v = t;
+	t = &ts->v[ts->n];
+	memset(t, 0, sizeof(*t));
+	t->run = strdup(r->run);
+	t->provider = strdup(r->provider);
+	t->scope = strdup(r->scope);
+	t->id = strdup(r->id);
+	t->name = strdup(r->name ? r->name : r->id);
+	ts->n++;
+	/* Names come from the clouds; keep them off the terminal's controls. */
+	for (char *p = t->name; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	if (!t->run || !t->provider || !t->scope || !t->id || !t->name)
+		return DORMANT_ERR_NOMEM;
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+record(struct dormant_audit *audit, const char *run, const struct target *t,
+       const char *phase, const char *result, const char *error,
+       struct dormant_error *err)
+{
+	struct dormant_audit_record r = {
+		.time = (int64_t)time(NULL),
+		.run = run,
+		.provider = t->provider,
+		.scope = t->scope,
+		.id = t->id,
+		.name = t->name,
+		.action = "enable",
+		.phase = phase,
+		.result = result,
+		.error = error,
+	};
+
+	return dormant_audit_write(audit, &r, err);
+}
+
+static void
+enable_one(struct dormant_engine *engine, struct dormant_audit *audit,
+           const char *run, struct target *t)
+{
+	const struct dormant_provider *desc;
+	struct dormant_error err = {{0}};
+	void *handle;
+
+	t->result = "failed";
+	if (!dormant_engine_find(engine, t->provider, &desc, &handle)) {
+		snprintf(t->error, sizeof(t->error),
+		         "provider %s is not configured here", t->provider);
+		return;
+	}
+	if (!desc->enable) {
+		t->result = "cannot";
+		snprintf(t->error, sizeof(t->error),
+		         "%s cannot undo this: what was removed cannot be "
+		         "restored (see dormant-plugin(7)); grant access again by "
+		         "hand if needed",
+		         t->provider);
+		return;
+	}
+	if (record(audit, run, t, "before", NULL, NULL, &err) != DORMANT_OK) {
+		snprintf(t->error, sizeof(t->error), "not enabled: %.480s", err.msg);
+		return;
+	}
+	if (desc->enable(handle, t->scope, t->id, t->name, &err) == DORMANT_OK) {
+		t->result = "enabled";
+	} else {
+		snprintf(t->error, sizeof(t->error), "%s", err.msg);
+	}
+	memset(&err, 0, sizeof(err));
+	if (record(audit, run, t, "after", t->result, t->error[0] ? t->error : NULL,
+	           &err) != DORMANT_OK)
+		dormant_log(DORMANT_LOG_ERROR, t->provider, "audit log: %s",
+		            err.msg);
+}
+
+int
+dormant_cmd_enable(struct dormant_conf *conf,
+                   const struct dormant_plugins *plugins, const char *from,
+                   const char *run)
+{
+	struct targets all = {0}, chosen = {0};
+	struct dormant_strv providers = {0};
+	struct dormant_engine *engine = NULL;
+	struct dormant_audit *audit = NULL;
+	struct dormant_error err = {{0}};
+	char *lock_path = NULL, this_run[32];
+	unsigned bad = 0;
+	int lock_fd = -1, rc;
+
+	rc = dormant_cli_check_sections(conf, plugins);
+	if (rc >= 0)
+		goto out;
+	if (dormant_audit_read(from, collect, &all, &bad, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if (!run && all.n)
+		run = all.v[all.n - 1].run;
+	for (size_t i = 0; i < all.n; i++) {
+		if (!run || strcmp(all.v[i].run, run) != 0)
+			continue;
+		struct target *v =
+			realloc(chosen.v, (chosen.n + 1) * sizeof(*chosen.v));
+		if (!v) {
+			rc = DORMANT_EXIT_FAILED;
+			goto out;
+		}
+		chosen.v = v;
+		chosen.v[chosen.n++] = all.v[i];
+		memset(&all.v[i], 0, sizeof(all.v[i]));
+		if (!dormant_strv_contains(&providers,
+		                           chosen.v[chosen.n - 1].provider))
+			dormant_strv_add(&providers, chosen.v[chosen.n - 1].provider);
+	}
+	if (!chosen.n) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "%s: no account disabled by %s%s", from,
+		            run ? "run " : "any run", run ? run : "");
+		rc = run ? DORMANT_EXIT_USAGE : DORMANT_EXIT_CLEAN;
+		goto out;
+	}
+	lock_path = conf->lock_file ? strdup(conf->lock_file)
+	                            : dormant_lock_default_path();
+	if (!lock_path || dormant_lock_acquire(lock_path, &lock_fd, &err) !=
+	                          DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
+		            lock_path ? err.msg : "out of memory");
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if (dormant_audit_open(from, &audit, &err) != DORMANT_OK ||
+	    dormant_engine_open(conf, plugins, &providers, &engine, &err) !=
+	            DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
+		            err.msg);
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	dormant_audit_run_id((int64_t)time(NULL), this_run);
+	dormant_log(DORMANT_LOG_INFO, NULL,
+	            "run %s: re-enabling %zu accounts disabled by run %s",
+	            this_run, chosen.n, run);
+	rc = DORMANT_EXIT_CLEAN;
+	printf("%-8s  %-14s  %-30s  %-8s  %s\n", "PROVIDER", "SCOPE", "USER",
+	       "RESULT", "NOTE");
+	for (size_t i = 0; i < chosen.n; i++) {
+		struct target *t = &chosen.v[i];
+		enable_one(engine, audit, this_run, t);
+		if (strcmp(t->result, "enabled") != 0)
+			rc = DORMANT_EXIT_FAILED;
+		printf("%-8s  %-14s  %-30s  %-8s  %s\n", t->provider, t->scope,
+		       t->name, t->result, t->error);
+	}
+out:
+	for (size_t i = 0; i < all.n; i++)
+		target_free(&all.v[i]);
+	for (size_t i = 0; i < chosen.n; i++)
+		target_free(&chosen.v[i]);
+	free(all.v);
+	free(chosen.v);
+	dormant_engine_close(engine);
+	dormant_audit_close(audit);
+	dormant_lock_release(lock_fd);
+	free(lock_path);
+	dormant_strv_free(&providers);
+	return rc;
+}

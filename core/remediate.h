@@ -1,0 +1,29 @@
+/* dormant: disabling findings safely (SPEC section 7).
+ *
+ * Nothing here decides who is dormant: the scan did. This decides who may
+ * be touched (complete listings only, admins only when allowed, within
+ * the circuit breaker), re-reads each user's last sign-in right before
+ * acting, and writes every action to the audit log before and after.
+ */
+#ifndef DORMANT_REMEDIATE_H
+#define DORMANT_REMEDIATE_H
+
+#include <dormant/status.h>
+
+#include "audit.h"
+#include "conf.h"
+#include "engine.h"
+
+/* Upper bound on concurrent actions of one provider. */
+#define DORMANT_MAX_ACTION_THREADS 64
+
+/* Disables what may be disabled among res->findings, setting each
+ * finding's action. Trips the circuit breaker (res->safety_stop) instead
+ * when too many would go. Returns non-OK only for an engine failure. */
+enum dormant_status dormant_remediate(struct dormant_engine *engine,
+                                      const struct dormant_conf *conf,
+                                      struct dormant_result *res,
+                                      struct dormant_audit *audit,
+                                      struct dormant_error *err);
+
+#endif /* DORMANT_REMEDIATE_H */
