@@ -8,6 +8,7 @@ core_libdormant_la_SOURCES = \
 	core/csv.c \
 	core/json.c \
 	core/crypto.c \
+	core/ratelimit.c \
 	core/http.c \
 	core/exclude.c \
 	core/exclude.h \
@@ -54,6 +55,7 @@ pkginclude_HEADERS += \
 	include/dormant/csv.h \
 	include/dormant/json.h \
 	include/dormant/crypto.h \
+	include/dormant/ratelimit.h \
 	include/dormant/http.h
 
 pkgconfig_DATA += core/dormant-plugin.pc

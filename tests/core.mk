@@ -55,3 +55,9 @@ TESTS += tests/test_crypto
 tests_test_crypto_SOURCES = tests/test_crypto.c tests/tap.h
 tests_test_crypto_CFLAGS = $(TESTCFLAGS) $(CRYPTO_CFLAGS)
 tests_test_crypto_LDADD = $(TESTLIBS) $(CRYPTO_LIBS)
+
+check_PROGRAMS += tests/test_ratelimit
+TESTS += tests/test_ratelimit
+tests_test_ratelimit_SOURCES = tests/test_ratelimit.c tests/tap.h
+tests_test_ratelimit_CFLAGS = $(TESTCFLAGS)
+tests_test_ratelimit_LDADD = $(TESTLIBS)
