@@ -61,3 +61,6 @@ TESTS += tests/test_ratelimit
 tests_test_ratelimit_SOURCES = tests/test_ratelimit.c tests/tap.h
 tests_test_ratelimit_CFLAGS = $(TESTCFLAGS)
 tests_test_ratelimit_LDADD = $(TESTLIBS)
+
+bench_list += tests/bench/offline.sh
+EXTRA_DIST += tests/bench/offline.sh
