@@ -974,12 +974,12 @@ test_offline_files(void)
 	cfg_users = NULL;
 	cfg_roles = NULL;
 	rec_init(&r);
-	is_int(p->open(&host, &h, &err), DORMANT_ERR_UNSUPPORTED,
-	       "open without users_file is unsupported (for now)");
+	is_int(p->open(&host, &h, &err), DORMANT_ERR_CONFIG,
+	       "open without users_file nor client_id is a config error");
 	is_str(err.msg,
-	       "live Microsoft Graph scans are not available yet; set "
-	       "users_file",
-	       "and says so");
+	       "set tenant_id and client_id (or AZURE_TENANT_ID and "
+	       "AZURE_CLIENT_ID), or users_file for offline input",
+	       "and says what to set");
 	ok(h == NULL, "no handle");
 
 	cfg_users = f1;

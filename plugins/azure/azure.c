@@ -14,8 +14,9 @@
  * one (@odata.nextLink) at the end means the export stopped early: acting
  * on part of a tenant is refused.
  *
- * The live scan (tokens, paging, throttling) will feed the same page
- * parsers, graph_users.c and graph_roles.c.
+ * Without users_file, the provider scans the tenant live through
+ * Microsoft Graph (live.c), feeding the same page parsers, graph_users.c
+ * and graph_roles.c.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
+#include "azure_int.h"
 #include "graph_roles.h"
 #include "graph_users.h"
 
@@ -37,13 +39,6 @@
 #define OFFLINE_ONLY                                                           \
 	"offline input (users_file): cannot re-read or change users"
 
-struct azure {
-	const struct dormant_host *host;
-	const char *users_file; /* owned by the host */
-	const char *roles_file; /* owned by the host, or NULL */
-	char *scope;            /* owned: tenant id, or the users file's name */
-};
-
 static const char *const config_keys[] = {"tenant_id",
                                           "client_id",
                                           "client_secret",
@@ -52,10 +47,13 @@ static const char *const config_keys[] = {"tenant_id",
                                           "graph_endpoint",
                                           "users_file",
                                           "directory_roles_file",
+                                          "federated_token_file",
+                                          "requests_per_minute",
                                           NULL};
 static const char *const secret_keys[] = {"client_secret", NULL};
 static const char *const path_keys[] = {"client_certificate", "users_file",
-                                        "directory_roles_file", NULL};
+                                        "directory_roles_file",
+                                        "federated_token_file", NULL};
 static const char *const enabling_env[] = {"AZURE_CLIENT_ID", "AZURE_TENANT_ID",
                                            NULL};
 
@@ -68,13 +66,6 @@ azure_open(const struct dormant_host *host, void **handle,
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
-	users = host->config(host, "users_file");
-	if (!users || !*users) {
-		st = dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
-		                       "live Microsoft Graph scans are not "
-		                       "available yet; set users_file");
-		goto out;
-	}
 	az = calloc(1, sizeof(*az));
 	if (!az) {
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
@@ -82,6 +73,15 @@ azure_open(const struct dormant_host *host, void **handle,
 		goto out;
 	}
 	az->host = host;
+	users = host->config(host, "users_file");
+	if (!users || !*users) {
+		st = azure_live_open(az, err);
+		if (st != DORMANT_OK)
+			goto out;
+		*handle = az;
+		az = NULL;
+		goto out;
+	}
 	az->users_file = users;
 	az->roles_file = host->config(host, "directory_roles_file");
 	if (az->roles_file && !*az->roles_file)
@@ -104,8 +104,10 @@ azure_open(const struct dormant_host *host, void **handle,
 	*handle = az;
 	az = NULL;
 out:
-	if (az)
+	if (az) {
+		azure_live_close(az);
 		free(az->scope);
+	}
 	free(az);
 	return st;
 }
@@ -234,6 +236,8 @@ azure_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 	enum dormant_status st = DORMANT_OK;
 
 	(void)scope;
+	if (az->live)
+		return azure_live_list_users(az, sink, err);
 	azure_admins_init(&admins);
 	if (sink->set_scope)
 		sink->set_scope(sink, az->scope);
@@ -288,11 +292,13 @@ azure_last_login(void *handle, const char *scope, const char *id,
                  const char *name, int64_t *last_login,
                  struct dormant_error *err)
 {
-	(void)handle;
+	struct azure *az = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
 	*last_login = DORMANT_TIME_NONE;
+	if (az->live)
+		return azure_live_last_login(az, id, last_login, err);
 	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_ONLY);
 }
 
@@ -300,10 +306,12 @@ static enum dormant_status
 azure_disable(void *handle, const char *scope, const char *id, const char *name,
               struct dormant_error *err)
 {
-	(void)handle;
+	struct azure *az = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
+	if (az->live)
+		return azure_live_set_enabled(az, id, false, err);
 	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_ONLY);
 }
 
@@ -311,10 +319,12 @@ static enum dormant_status
 azure_enable(void *handle, const char *scope, const char *id, const char *name,
              struct dormant_error *err)
 {
-	(void)handle;
+	struct azure *az = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
+	if (az->live)
+		return azure_live_set_enabled(az, id, true, err);
 	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_ONLY);
 }
 
@@ -325,6 +335,7 @@ azure_close(void *handle)
 
 	if (!az)
 		return;
+	azure_live_close(az);
 	free(az->scope);
 	free(az);
 }

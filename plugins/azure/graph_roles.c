@@ -25,6 +25,9 @@ azure_admins_free(struct azure_admins *a)
 	for (size_t i = 0; i < a->n; i++)
 		free(a->ids[i]);
 	free(a->ids);
+	for (size_t i = 0; i < a->n_groups; i++)
+		free(a->groups[i]);
+	free(a->groups);
 	free(a->incomplete);
 	azure_admins_init(a);
 }
@@ -51,6 +54,32 @@ azure_admins_add(struct azure_admins *a, const char *id,
 		                         dormant_strerror(DORMANT_ERR_NOMEM));
 	a->ids[a->n++] = copy;
 	a->sorted = false;
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+add_group(struct azure_admins *a, const char *id, struct dormant_error *err)
+{
+	char *copy;
+
+	for (size_t i = 0; i < a->n_groups; i++)
+		if (strcasecmp(a->groups[i], id) == 0)
+			return DORMANT_OK;
+	if (a->n_groups == a->cap_groups) {
+		size_t cap = a->cap_groups ? a->cap_groups * 2 : 8;
+		char **p = realloc(a->groups, cap * sizeof(*p));
+		if (!p)
+			return dormant_error_set(
+			        err, DORMANT_ERR_NOMEM, "%s",
+			        dormant_strerror(DORMANT_ERR_NOMEM));
+		a->groups = p;
+		a->cap_groups = cap;
+	}
+	copy = strdup(id);
+	if (!copy)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
+		                         dormant_strerror(DORMANT_ERR_NOMEM));
+	a->groups[a->n_groups++] = copy;
 	return DORMANT_OK;
 }
 
@@ -202,7 +231,12 @@ role_assignment(const cJSON *ra, const char *what, struct azure_admins *a,
 	if (principal && !cJSON_IsNull(principal) && !cJSON_IsObject(principal))
 		return dormant_error_set(err, DORMANT_ERR_PARSE,
 		                         "\"principal\" is not an object");
-	if (cJSON_IsObject(principal) && is_group(principal)) {
+	if (cJSON_IsObject(principal) && is_group(principal) &&
+	    a->collect_groups) {
+		st = add_group(a, pid, err);
+		if (st != DORMANT_OK)
+			return st;
+	} else if (cJSON_IsObject(principal) && is_group(principal)) {
 		st = set_incomplete(
 		        a, err,
 		        "%s: a directory role is assigned to group %.40s, "

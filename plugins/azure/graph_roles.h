@@ -36,6 +36,12 @@ struct azure_admins {
 	size_t n, cap;
 	bool sorted;
 	char *incomplete; /* owned: why the set may miss admins, or NULL */
+	/* Live scans resolve role-assignable groups: when set, a role held by
+	 * a group adds the group's id to `groups` (owned copies) instead of
+	 * making the set incomplete. */
+	bool collect_groups;
+	char **groups;
+	size_t n_groups, cap_groups;
 };
 
 void azure_admins_init(struct azure_admins *a);

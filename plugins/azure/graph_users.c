@@ -270,3 +270,31 @@ out:
 	cJSON_Delete(root);
 	return st;
 }
+
+enum dormant_status
+azure_users_parse_object(const char *data, size_t len,
+                         struct azure_users_stream *s,
+                         struct dormant_sink *sink, struct dormant_error *err)
+{
+	cJSON *root = NULL;
+	const char *id = NULL;
+	struct dormant_error uerr;
+	enum dormant_status st;
+
+	st = dormant_json_parse(data, len, s->what, &root, err);
+	if (st != DORMANT_OK)
+		goto out;
+	uerr.msg[0] = '\0';
+	st = stream_user(root, s, sink, &id, &uerr);
+	if (st != DORMANT_OK) {
+		if (uerr.msg[0] == '\0')
+			dormant_error_set(err, st, "%s", dormant_strerror(st));
+		else
+			dormant_error_set(err, st, "%s: %s", s->what, uerr.msg);
+		goto out;
+	}
+	s->users++;
+out:
+	cJSON_Delete(root);
+	return st;
+}

@@ -72,4 +72,11 @@ enum dormant_status azure_users_page_json(const cJSON *page,
                                           char **next_link,
                                           struct dormant_error *err);
 
+/* One user object (len bytes of JSON: GET /v1.0/users/{id}?$select=...),
+ * checked as a page's users are and handed to sink->user. */
+enum dormant_status azure_users_parse_object(const char *data, size_t len,
+                                             struct azure_users_stream *s,
+                                             struct dormant_sink *sink,
+                                             struct dormant_error *err);
+
 #endif /* DORMANT_AZURE_GRAPH_USERS_H */

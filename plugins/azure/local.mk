@@ -8,24 +8,37 @@ AZURE_PARSER_SOURCES = \
 	plugins/azure/graph_roles.h \
 	plugins/azure/graph_users.c \
 	plugins/azure/graph_users.h
+# The live scan: identity platform tokens, Graph calls and paging, $batch,
+# pacing.
+AZURE_LIVE_SOURCES = \
+	plugins/azure/azure_int.h \
+	plugins/azure/live.c \
+	plugins/azure/token.c \
+	plugins/azure/token.h \
+	plugins/azure/graph.c \
+	plugins/azure/graph.h \
+	plugins/azure/batch.c \
+	plugins/azure/batch.h
 
 pkglib_LTLIBRARIES += plugins/azure/azure.la
-plugins_azure_azure_la_SOURCES = plugins/azure/azure.c $(AZURE_PARSER_SOURCES)
+plugins_azure_azure_la_SOURCES = plugins/azure/azure.c \
+	$(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
 plugins_azure_azure_la_CPPFLAGS = $(AM_CPPFLAGS)
 plugins_azure_azure_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 plugins_azure_azure_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-no-undefined -export-symbols-regex '^azure_LTX_dormant_provider$$'
-plugins_azure_azure_la_LIBADD = core/libdormant.la $(CJSON_LIBS)
+plugins_azure_azure_la_LIBADD = core/libdormant.la $(CJSON_LIBS) \
+	$(PTHREAD_LIBS)
 
 # Unit test of the parsers and of the offline provider (it drives the
 # descriptor with a fake host over examples/azure).
 check_PROGRAMS += tests/test_graph_users
 TESTS += tests/test_graph_users
 tests_test_graph_users_SOURCES = tests/test_graph_users.c \
-	plugins/azure/azure.c $(AZURE_PARSER_SOURCES)
+	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
 tests_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
 tests_test_graph_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_graph_users_LDADD = $(TESTLIBS) $(CJSON_LIBS)
+tests_test_graph_users_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The fuzz target, replayed over its committed corpus by `make check`
 # (clang -fsanitize=fuzzer on the same file fuzzes for real).
@@ -44,3 +57,36 @@ EXTRA_DIST += \
 	examples/azure/directory-roles.json \
 	examples/azure/EXPECTED \
 	tests/fuzz/corpus/graph_users
+
+# Live scans end to end: the dormant binary against the mock identity
+# platform + Microsoft Graph.
+TESTS += tests/azure_live.test
+EXTRA_DIST += tests/azure_live.test tests/mock/graph_mock.py
+
+# last_login, disable, enable and the token cache through the descriptor
+# with a fake host (until core's --disable flow drives them end to end).
+check_PROGRAMS += tests/test_azure_live
+TESTS += tests/azure_actions.test
+EXTRA_DIST += tests/azure_actions.test
+tests_test_azure_live_SOURCES = tests/test_azure_live.c tests/tap.h \
+	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
+tests_test_azure_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
+tests_test_azure_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_test_azure_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+
+# Fuzz target of the live answers' parsers, replayed over its corpus.
+check_PROGRAMS += tests/fuzz/fuzz_azure_live
+TESTS += tests/fuzz/fuzz_azure_live.test
+dist_check_SCRIPTS += tests/fuzz/fuzz_azure_live.test
+tests_fuzz_fuzz_azure_live_SOURCES = tests/fuzz/fuzz_azure_live.c \
+	tests/fuzz/replay.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES) \
+	plugins/azure/azure.c
+tests_fuzz_fuzz_azure_live_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/plugins/azure
+tests_fuzz_fuzz_azure_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_fuzz_fuzz_azure_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+EXTRA_DIST += tests/fuzz/corpus/azure_live
+
+bench_list += tests/bench/azure.sh
+EXTRA_DIST += tests/bench/azure.sh
+EXTRA_DIST += docs/azure.md

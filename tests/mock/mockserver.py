@@ -228,6 +228,10 @@ class MockServer(ThreadingHTTPServer):
         # so a client that stalls or rejects our certificate (a test of
         # exactly that) never blocks the accept loop.
         request.settimeout(MockHandler.timeout)
+        # Headers and body go out in separate writes: without NODELAY,
+        # Nagle and the client's delayed ACK add ~40 ms to every answer,
+        # which would swamp any latency a benchmark injects on purpose.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             conn = self.tls.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as e:

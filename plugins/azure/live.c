@@ -1,0 +1,672 @@
+/* dormant azure: the live scan over Microsoft Graph v1.0.
+ *
+ * list_users, for one tenant:
+ *   1. GET /v1.0/users/$count (ConsistencyLevel: eventual): how many
+ *      users, to say at -v how long the paced scan will take;
+ *   2. GET /v1.0/roleManagement/directory/roleAssignments?$expand=principal,
+ *      every page: who holds a directory role, users and role-assignable
+ *      groups alike, in one listing (directoryRoles?$expand=members would
+ *      need a request per role and cuts members at 20); then GET
+ *      /v1.0/groups/{id}/members?$select=id for each such group (role-
+ *      assignable groups cannot hold other groups);
+ *   3. GET /v1.0/users?$select=<the fields below>&$top=120, following
+ *      @odata.nextLink to the end. 120 is the largest page Graph serves
+ *      once $select names signInActivity ("List users": "When you specify
+ *      $select=signInActivity ... the maximum page size for $top is
+ *      120").
+ *
+ * Sign-in activity reads are paced to requests_per_minute (default 10,
+ * the "GET signInActivity: 10 requests per minute" per app per tenant of
+ * "Microsoft Graph service-specific throttling limits", identity and
+ * access reports), with a burst of ten seconds' worth.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <dormant/buf.h>
+#include <dormant/crypto.h>
+#include <dormant/json.h>
+
+#include "azure_int.h"
+#include "batch.h"
+#include "graph.h"
+#include "graph_page.h"
+#include "graph_roles.h"
+#include "graph_users.h"
+
+#define USER_SELECT                                                            \
+	"id,userPrincipalName,mail,displayName,accountEnabled,"                \
+	"createdDateTime,userType,signInActivity"
+#define PAGE_SIZE         120
+#define CERT_FILE_MAX     ((size_t)1 << 20)
+#define DEFAULT_AUTHORITY "https://login.microsoftonline.com"
+#define DEFAULT_RATE      10
+
+#define NEEDS_USERS  "User.Read.All and AuditLog.Read.All"
+#define NEEDS_ROLES  "RoleManagement.Read.Directory"
+#define NEEDS_GROUPS "GroupMember.Read.All"
+
+/* Graph's root for each identity platform authority ("Microsoft Graph
+ * national cloud deployments"). US Government L5 (DOD) shares the .us
+ * authority with L4: set graph_endpoint for https://dod-graph.microsoft.us. */
+static const struct {
+	const char *authority, *graph;
+} clouds[] = {
+        {"https://login.microsoftonline.com", "https://graph.microsoft.com"},
+        {"https://login.microsoftonline.us", "https://graph.microsoft.us"},
+        {"https://login.chinacloudapi.cn",
+         "https://microsoftgraph.chinacloudapi.cn"},
+        {"https://login.partner.microsoftonline.cn",
+         "https://microsoftgraph.chinacloudapi.cn"},
+};
+
+/* The environment wins over the file (README: defaults < file <
+ * environment < command line), as Azure's own SDKs read it. */
+static const char *
+setting(const struct dormant_host *host, const char *env, const char *key)
+{
+	const char *v = env ? getenv(env) : NULL;
+
+	if (v && *v)
+		return v;
+	v = key ? host->config(host, key) : NULL;
+	return v && *v ? v : NULL;
+}
+
+static bool
+all_in(const char *s, const char *set, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= max && strspn(s, set) == n;
+}
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* An https origin (no path, query or user info) without its trailing
+ * slash, as a new string. */
+static enum dormant_status
+origin(const char *what, const char *v, char **out, struct dormant_error *err)
+{
+	size_t n = strlen(v);
+
+	*out = NULL;
+	while (n > 0 && v[n - 1] == '/')
+		n--;
+	if (n <= 8 || strncmp(v, "https://", 8) != 0 ||
+	    memchr(v + 8, '/', n - 8) || memchr(v, '?', n) ||
+	    memchr(v, '@', n) || memchr(v, '#', n) || n > 256)
+		return dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                         "%s must be an https:// URL without a "
+		                         "path, not \"%.80s\"",
+		                         what, v);
+	*out = strndup(v, n);
+	if (!*out)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+load_certificate(struct azure *az, const char *path, struct dormant_error *err)
+{
+	struct dormant_buf pem;
+	unsigned char thumb[DORMANT_SHA256_LEN];
+	char when[DORMANT_TIME_BUFSZ];
+	enum dormant_status st;
+
+	dormant_buf_init(&pem, CERT_FILE_MAX);
+	st = dormant_buf_read_file(&pem, path, err);
+	if (st != DORMANT_OK) {
+		dormant_error_prefix(err, "client certificate");
+		goto out;
+	}
+	st = dormant_cert_thumbprint_sha256(pem.data, pem.len, path, thumb,
+	                                    &az->creds.cert_not_after, err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (az->creds.cert_not_after <= az->host->now(az->host)) {
+		st = dormant_error_set(
+		        err, DORMANT_ERR_AUTH,
+		        "client certificate %s expired on %s: upload a new "
+		        "one to the app registration",
+		        path,
+		        dormant_time_format(az->creds.cert_not_after, when));
+		goto out;
+	}
+	st = dormant_private_key_load_pem(pem.data, pem.len, path,
+	                                  &az->creds.key, err);
+	if (st != DORMANT_OK)
+		goto out;
+	az->creds.x5t_s256 = dormant_base64url_encode(thumb, sizeof(thumb));
+	if (!az->creds.x5t_s256)
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+out:
+	if (pem.data)
+		dormant_wipe(pem.data, pem.len);
+	dormant_buf_free(&pem);
+	return st;
+}
+
+static enum dormant_status
+parse_rate(const char *v, double *out, struct dormant_error *err)
+{
+	char *end;
+	long long n;
+
+	if (!v) {
+		*out = DEFAULT_RATE;
+		return DORMANT_OK;
+	}
+	n = strtoll(v, &end, 10);
+	if (*v < '0' || *v > '9' || *end || n < 1 || n > 100000000LL)
+		return dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                         "requests_per_minute: must be a whole "
+		                         "number from 1 to 100000000, not "
+		                         "\"%.40s\"",
+		                         v);
+	*out = (double)n;
+	return DORMANT_OK;
+}
+
+enum dormant_status
+azure_live_open(struct azure *az, struct dormant_error *err)
+{
+	const struct dormant_host *h = az->host;
+	const char *tenant = setting(h, "AZURE_TENANT_ID", "tenant_id");
+	const char *client = setting(h, "AZURE_CLIENT_ID", "client_id");
+	const char *secret = setting(h, "AZURE_CLIENT_SECRET", "client_secret");
+	const char *cert = setting(h, "AZURE_CLIENT_CERTIFICATE_PATH",
+	                           "client_certificate");
+	const char *fed = setting(h, "AZURE_FEDERATED_TOKEN_FILE",
+	                          "federated_token_file");
+	const char *auth = setting(h, "AZURE_AUTHORITY_HOST", "authority_host");
+	const char *graph = setting(h, NULL, "graph_endpoint");
+	char *authority = NULL;
+	struct dormant_buf b;
+	double rate = DEFAULT_RATE;
+	enum dormant_status st;
+
+	dormant_buf_init(&b, 0);
+	azure_tokens_init(&az->tokens);
+	st = parse_rate(setting(h, NULL, "requests_per_minute"), &rate, err);
+	/* Graph's limits are per minute; the bucket lets a sixth of a
+	 * minute's worth go at once. */
+	az->pacer = dormant_ratelimit_new(rate / 60.0, rate / 6);
+	az->live = true;
+	if (st == DORMANT_OK && !az->pacer)
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+	if (st != DORMANT_OK)
+		goto out;
+	if (!tenant || !client) {
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "set tenant_id and client_id (or "
+		                       "AZURE_TENANT_ID and AZURE_CLIENT_ID), "
+		                       "or users_file for offline input");
+		goto out;
+	}
+	/* Both go into URLs and claims: GUIDs or domain names only. */
+	if (!all_in(tenant, ALNUM "-.", 128)) {
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "tenant_id: not a tenant id or domain "
+		                       "name: \"%.80s\"",
+		                       tenant);
+		goto out;
+	}
+	if (!all_in(client, ALNUM "-", 64)) {
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "client_id: not an application id: "
+		                       "\"%.80s\"",
+		                       client);
+		goto out;
+	}
+	if (secret)
+		az->creds.kind = AZURE_CRED_SECRET;
+	else if (cert)
+		az->creds.kind = AZURE_CRED_CERTIFICATE;
+	else if (fed)
+		az->creds.kind = AZURE_CRED_FEDERATED;
+	else {
+		st = dormant_error_set(
+		        err, DORMANT_ERR_CONFIG,
+		        "no credential: set client_secret "
+		        "(AZURE_CLIENT_SECRET), "
+		        "client_certificate (AZURE_CLIENT_CERTIFICATE_PATH) or "
+		        "AZURE_FEDERATED_TOKEN_FILE");
+		goto out;
+	}
+	st = origin("authority_host", auth ? auth : DEFAULT_AUTHORITY,
+	            &authority, err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (graph) {
+		st = origin("graph_endpoint", graph, &az->graph, err);
+		if (st != DORMANT_OK)
+			goto out;
+	} else {
+		for (size_t i = 0; i < sizeof(clouds) / sizeof(clouds[0]); i++)
+			if (strcasecmp(authority, clouds[i].authority) == 0)
+				az->graph = strdup(clouds[i].graph);
+		if (!az->graph) {
+			st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+			                       "authority_host %s: unknown "
+			                       "cloud; set graph_endpoint too",
+			                       authority);
+			goto out;
+		}
+	}
+	az->creds.tenant = strdup(tenant);
+	az->creds.client_id = strdup(client);
+	az->scope = strdup(tenant);
+	if (dormant_buf_appendf(&b, "%s/%s/oauth2/v2.0/token", authority,
+	                        tenant) != DORMANT_OK)
+		goto nomem;
+	az->creds.token_url = dormant_buf_steal(&b);
+	/* The .default scope of Graph's own root, whatever the cloud ("Access
+	 * national cloud deployments with the Microsoft Graph SDKs"). */
+	if (dormant_buf_appendf(&b, "%s/.default", az->graph) != DORMANT_OK)
+		goto nomem;
+	az->creds.scope = dormant_buf_steal(&b);
+	if (!az->graph || !az->creds.tenant || !az->creds.client_id ||
+	    !az->scope || !az->creds.token_url || !az->creds.scope)
+		goto nomem;
+	switch (az->creds.kind) {
+	case AZURE_CRED_SECRET:
+		az->creds.secret = strdup(secret);
+		if (!az->creds.secret)
+			goto nomem;
+		break;
+	case AZURE_CRED_CERTIFICATE:
+		st = load_certificate(az, cert, err);
+		break;
+	case AZURE_CRED_FEDERATED:
+		az->creds.federated_file = strdup(fed);
+		if (!az->creds.federated_file)
+			goto nomem;
+		break;
+	}
+	if (st == DORMANT_OK && h->log)
+		h->log(h, DORMANT_LOG_INFO,
+		       "tenant %s: live scan through %s with a client %s; "
+		       "sign-in activity reads paced to %.0f a minute",
+		       tenant, az->graph,
+		       az->creds.kind == AZURE_CRED_SECRET ? "secret"
+		       : az->creds.kind == AZURE_CRED_CERTIFICATE
+		               ? "certificate"
+		               : "federated token",
+		       rate);
+	goto out;
+nomem:
+	st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+out:
+	free(authority);
+	dormant_buf_free(&b);
+	return st;
+}
+
+void
+azure_live_close(struct azure *az)
+{
+	if (!az->live)
+		return;
+	azure_creds_free(&az->creds);
+	azure_tokens_destroy(&az->tokens);
+	dormant_ratelimit_free(az->pacer);
+	free(az->graph);
+	az->graph = NULL;
+}
+
+/* ---- listing ---- */
+
+static enum dormant_status
+count_users(struct azure *az, struct azure_graph *g)
+{
+	struct azure_graph_call call = {0};
+	struct dormant_http_response resp = {0};
+	struct dormant_error err;
+	struct dormant_buf url;
+	enum dormant_status st;
+	char *end;
+	long long n;
+
+	dormant_buf_init(&url, 0);
+	st = dormant_buf_appendf(&url, "%s/v1.0/users/$count", az->graph);
+	if (st != DORMANT_OK)
+		goto out;
+	call.method = "GET";
+	call.url = url.data;
+	/* $count on directory objects is an "advanced query" ("Advanced
+	 * query capabilities on Microsoft Entra ID objects"). */
+	call.consistency = "eventual";
+	call.needs = "User.Read.All";
+	st = azure_graph_send(g, &call, &resp, &err);
+	if (st != DORMANT_OK) {
+		az->host->log(az->host, DORMANT_LOG_INFO,
+		              "tenant %s: cannot count users first: %s",
+		              az->creds.tenant, err.msg);
+		goto out;
+	}
+	n = strtoll(resp.body, &end, 10);
+	while (*end == '\r' || *end == '\n' || *end == ' ')
+		end++;
+	if (end == resp.body || *end || n < 0) {
+		az->host->log(az->host, DORMANT_LOG_INFO,
+		              "tenant %s: users/$count answered no number",
+		              az->creds.tenant);
+		goto out;
+	}
+	{
+		double pages = (double)((n + PAGE_SIZE - 1) / PAGE_SIZE);
+		double secs = dormant_ratelimit_eta(az->pacer, pages);
+
+		az->host->log(az->host, DORMANT_LOG_INFO,
+		              "tenant %s: %lld users in %.0f pages of %d; "
+		              "expected to take %.0f s at the paced rate",
+		              az->creds.tenant, n, pages, PAGE_SIZE, secs);
+	}
+out:
+	dormant_http_response_clear(&resp);
+	dormant_buf_free(&url);
+	return st;
+}
+
+struct roles_ctx {
+	struct azure_admins *admins;
+	const char *what;
+};
+
+static enum dormant_status
+roles_page(void *vctx, const char *body, size_t len, char **next,
+           struct dormant_error *err)
+{
+	struct roles_ctx *ctx = vctx;
+
+	return azure_roles_parse_page(body, len, ctx->what, ctx->admins, next,
+	                              err);
+}
+
+/* One page of /groups/{id}/members?$select=id: every member's id. */
+static enum dormant_status
+members_page(void *vctx, const char *body, size_t len, char **next,
+             struct dormant_error *err)
+{
+	struct roles_ctx *ctx = vctx;
+	cJSON *root = NULL;
+	const cJSON *value, *m;
+	enum dormant_status st;
+
+	st = dormant_json_parse(body, len, ctx->what, &root, err);
+	if (st == DORMANT_OK)
+		st = azure_graph_page_open(root, ctx->what, &value, next, err);
+	if (st != DORMANT_OK)
+		goto out;
+	cJSON_ArrayForEach(m, value)
+	{
+		const char *id = NULL;
+
+		st = azure_graph_string(m, "id", true, &id, err);
+		if (st == DORMANT_OK)
+			st = azure_admins_add(ctx->admins, id, err);
+		if (st != DORMANT_OK) {
+			dormant_error_prefix(err, "%s", ctx->what);
+			goto out;
+		}
+	}
+out:
+	if (st != DORMANT_OK) {
+		free(*next);
+		*next = NULL;
+	}
+	cJSON_Delete(root);
+	return st;
+}
+
+/* Who holds a directory role. A failure does not stop the scan: the
+ * users are still reported, and core is told that admins are unknown so
+ * that nobody is disabled (SPEC section 7). */
+static enum dormant_status
+load_admins(struct azure *az, struct azure_graph *g,
+            struct azure_admins *admins, struct dormant_sink *sink)
+{
+	struct azure_graph_call call = {0};
+	struct roles_ctx ctx = {admins, "GET /v1.0/roleManagement/directory/"
+	                                "roleAssignments"};
+	struct dormant_error err;
+	struct dormant_buf url;
+	enum dormant_status st;
+	char why[DORMANT_ERROR_MAX + 64];
+
+	dormant_buf_init(&url, 0);
+	admins->collect_groups = true;
+	st = dormant_buf_appendf(&url,
+	                         "%s/v1.0/roleManagement/directory/"
+	                         "roleAssignments?$expand=principal",
+	                         az->graph);
+	if (st != DORMANT_OK) {
+		dormant_error_set(&err, st, "out of memory");
+		goto out;
+	}
+	call.method = "GET";
+	call.url = url.data;
+	call.needs = NEEDS_ROLES;
+	st = azure_graph_pages(g, &call, roles_page, &ctx, &err);
+	for (size_t i = 0; st == DORMANT_OK && i < admins->n_groups; i++) {
+		char *enc = dormant_http_urlencode(admins->groups[i]);
+
+		dormant_buf_reset(&url);
+		if (!enc || dormant_buf_appendf(&url,
+		                                "%s/v1.0/groups/%s/members?"
+		                                "$select=id",
+		                                az->graph, enc) != DORMANT_OK) {
+			free(enc);
+			st = dormant_error_set(&err, DORMANT_ERR_NOMEM,
+			                       "out of memory");
+			break;
+		}
+		free(enc);
+		call.url = url.data;
+		call.needs = NEEDS_GROUPS;
+		ctx.what = "GET /v1.0/groups/{id}/members";
+		st = azure_graph_pages(g, &call, members_page, &ctx, &err);
+	}
+out:
+	azure_admins_finish(admins);
+	dormant_buf_free(&url);
+	if (st != DORMANT_OK && st != DORMANT_ERR_NOMEM &&
+	    st != DORMANT_ERR_CANCELLED) {
+		snprintf(why, sizeof(why),
+		         "cannot tell who holds a directory role: %s", err.msg);
+		if (sink->admins_unknown)
+			sink->admins_unknown(sink, why);
+		return DORMANT_OK;
+	}
+	return st;
+}
+
+struct users_ctx {
+	struct azure_users_stream s;
+	struct dormant_sink *sink;
+};
+
+static enum dormant_status
+users_page(void *vctx, const char *body, size_t len, char **next,
+           struct dormant_error *err)
+{
+	struct users_ctx *ctx = vctx;
+
+	return azure_users_parse_page(body, len, &ctx->s, ctx->sink, next, err);
+}
+
+enum dormant_status
+azure_live_list_users(struct azure *az, struct dormant_sink *sink,
+                      struct dormant_error *err)
+{
+	struct azure_graph g = {0};
+	struct azure_admins admins;
+	struct azure_graph_call call = {0};
+	struct users_ctx ctx;
+	struct dormant_buf url;
+	enum dormant_status st;
+
+	azure_admins_init(&admins);
+	dormant_buf_init(&url, 0);
+	if (sink->set_scope)
+		sink->set_scope(sink, az->creds.tenant);
+	st = azure_graph_open(az, &g, err);
+	if (st != DORMANT_OK)
+		goto out;
+	count_users(az, &g);
+	st = load_admins(az, &g, &admins, sink);
+	if (st != DORMANT_OK) {
+		dormant_error_set(err, st, "%s", dormant_strerror(st));
+		goto out;
+	}
+	st = dormant_buf_appendf(
+	        &url, "%s/v1.0/users?$select=" USER_SELECT "&$top=%d",
+	        az->graph, PAGE_SIZE);
+	if (st != DORMANT_OK) {
+		dormant_error_set(err, st, "out of memory");
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.s.what = "GET /v1.0/users";
+	ctx.s.scope = az->creds.tenant;
+	ctx.s.admins = &admins;
+	ctx.sink = sink;
+	call.method = "GET";
+	call.url = url.data;
+	call.paced = true;
+	call.needs = NEEDS_USERS;
+	st = azure_graph_pages(&g, &call, users_page, &ctx, err);
+	if (st == DORMANT_OK)
+		az->host->log(
+		        az->host, DORMANT_LOG_INFO,
+		        "tenant %s: %zu users in %zu pages, %zu directory "
+		        "role holders",
+		        az->creds.tenant, ctx.s.users, ctx.s.pages, admins.n);
+out:
+	azure_graph_close(&g);
+	azure_admins_free(&admins);
+	dormant_buf_free(&url);
+	return st;
+}
+
+/* ---- one user ---- */
+
+struct one_ctx {
+	struct dormant_sink sink; /* first: the callback gets it back */
+	const char *want;
+	int64_t last_login;
+	size_t seen;
+	bool match;
+};
+
+static enum dormant_status
+one_user(struct dormant_sink *sink, const struct dormant_user *u)
+{
+	struct one_ctx *c = (struct one_ctx *)sink;
+
+	c->seen++;
+	c->match = strcasecmp(u->id, c->want) == 0;
+	c->last_login = u->last_login;
+	return DORMANT_OK;
+}
+
+/* One user's sign-in activity, the way Microsoft's "How to manage
+ * inactive user accounts" page looks up users: the collection filtered
+ * down to that user, with signInActivity in $select. */
+enum dormant_status
+azure_live_last_login(struct azure *az, const char *id, int64_t *last_login,
+                      struct dormant_error *err)
+{
+	struct azure_graph g = {0};
+	struct azure_graph_call call = {0};
+	struct dormant_http_response resp = {0};
+	struct azure_users_stream s;
+	struct one_ctx c;
+	struct dormant_buf url, filter;
+	char *enc = NULL, *next = NULL;
+	enum dormant_status st;
+
+	*last_login = DORMANT_TIME_NONE;
+	dormant_buf_init(&url, 0);
+	dormant_buf_init(&filter, 0);
+	memset(&c, 0, sizeof(c));
+	memset(&s, 0, sizeof(s));
+	/* An object id is a GUID: nothing else may reach the OData filter. */
+	if (!all_in(id, "0123456789abcdefABCDEF-", 36)) {
+		st = dormant_error_set(err, DORMANT_ERR_NOT_FOUND,
+		                       "\"%.60s\" is not an Entra object id",
+		                       id);
+		goto out;
+	}
+	if (dormant_buf_appendf(&filter, "id eq '%s'", id) != DORMANT_OK ||
+	    !(enc = dormant_http_urlencode(filter.data)) ||
+	    dormant_buf_appendf(&url,
+	                        "%s/v1.0/users?$filter=%s&$select=" USER_SELECT,
+	                        az->graph, enc) != DORMANT_OK) {
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	st = azure_graph_open(az, &g, err);
+	if (st != DORMANT_OK)
+		goto out;
+	call.method = "GET";
+	call.url = url.data;
+	call.paced = true;
+	call.needs = NEEDS_USERS;
+	st = azure_graph_send(&g, &call, &resp, err);
+	if (st != DORMANT_OK)
+		goto out;
+	c.sink.user = one_user;
+	c.want = id;
+	s.what = "GET /v1.0/users?$filter=id";
+	s.scope = az->creds.tenant;
+	st = azure_users_parse_page(resp.body, resp.body_len, &s, &c.sink,
+	                            &next, err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (c.seen == 0) {
+		st = dormant_error_set(err, DORMANT_ERR_NOT_FOUND,
+		                       "no user with id %s in tenant %s", id,
+		                       az->creds.tenant);
+		goto out;
+	}
+	if (c.seen != 1 || !c.match || next) {
+		st = dormant_error_set(err, DORMANT_ERR_PARSE,
+		                       "%s: the answer is not about that one "
+		                       "user",
+		                       s.what);
+		goto out;
+	}
+	*last_login = c.last_login;
+out:
+	dormant_http_response_clear(&resp);
+	azure_graph_close(&g);
+	dormant_buf_free(&url);
+	dormant_buf_free(&filter);
+	free(enc);
+	free(next);
+	return st;
+}
+
+enum dormant_status
+azure_live_set_enabled(struct azure *az, const char *id, bool enabled,
+                       struct dormant_error *err)
+{
+	struct azure_graph g = {0};
+	struct azure_action act = {.id = id, .enable = enabled};
+	enum dormant_status st;
+
+	st = azure_graph_open(az, &g, err);
+	if (st == DORMANT_OK)
+		st = azure_actions_run(&g, &act, 1, err);
+	azure_graph_close(&g);
+	return st;
+}
