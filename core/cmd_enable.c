@@ -4,6 +4,7 @@
  * re-enable is written to the same audit log, before and after. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	ts->v = t;
 	t = &ts->v[ts->n];
 	memset(t, 0, sizeof(*t));
+	t->result = "failed"; /* until tried */
 	t->run = strdup(r->run);
 	t->provider = strdup(r->provider);
 	t->scope = strdup(r->scope);
@@ -101,43 +103,115 @@ record(struct dormant_audit *audit, const char *run, const struct target *t,
 	return dormant_audit_write(audit, &r, err);
 }
 
-static void
-enable_one(struct dormant_engine *engine, struct dormant_audit *audit,
-           const char *run, struct target *t)
+static bool
+has_enable_many(const struct dormant_provider *desc)
 {
-	const struct dormant_provider *desc;
+	return desc->struct_size >=
+	               offsetof(struct dormant_provider, enable_many) +
+	                       sizeof(desc->enable_many) &&
+	       desc->enable_many;
+}
+
+/* Checks that t can be re-enabled here and records the intent; false
+ * (with t's result set) when it cannot go ahead. */
+static bool
+begin(struct dormant_engine *engine, struct dormant_audit *audit,
+      const char *run, struct target *t, const struct dormant_provider **desc,
+      void **handle)
+{
 	struct dormant_error err = {{0}};
-	void *handle;
 
 	t->result = "failed";
-	if (!dormant_engine_find(engine, t->provider, &desc, &handle)) {
+	if (!dormant_engine_find(engine, t->provider, desc, handle)) {
 		snprintf(t->error, sizeof(t->error),
 		         "provider %s is not configured here", t->provider);
-		return;
+		return false;
 	}
-	if (!desc->enable) {
+	if (!(*desc)->enable && !has_enable_many(*desc)) {
 		t->result = "cannot";
 		snprintf(t->error, sizeof(t->error),
 		         "%s cannot undo this: what was removed cannot be "
 		         "restored (see dormant-plugin(7)); grant access again by "
 		         "hand if needed",
 		         t->provider);
-		return;
+		return false;
 	}
 	if (record(audit, run, t, "before", NULL, NULL, &err) != DORMANT_OK) {
-		snprintf(t->error, sizeof(t->error), "not enabled: %.480s", err.msg);
-		return;
+		snprintf(t->error, sizeof(t->error), "not enabled: %.480s",
+		         err.msg);
+		return false;
 	}
-	if (desc->enable(handle, t->scope, t->id, t->name, &err) == DORMANT_OK) {
-		t->result = "enabled";
-	} else {
-		snprintf(t->error, sizeof(t->error), "%s", err.msg);
-	}
-	memset(&err, 0, sizeof(err));
+	return true;
+}
+
+static void
+end(struct dormant_audit *audit, const char *run, struct target *t,
+    enum dormant_status st, const struct dormant_error *result)
+{
+	struct dormant_error err = {{0}};
+
+	t->result = st == DORMANT_OK ? "enabled" : "failed";
+	if (st != DORMANT_OK)
+		snprintf(t->error, sizeof(t->error), "%s",
+		         result->msg[0] ? result->msg : dormant_strerror(st));
 	if (record(audit, run, t, "after", t->result, t->error[0] ? t->error : NULL,
 	           &err) != DORMANT_OK)
 		dormant_log(DORMANT_LOG_ERROR, t->provider, "audit log: %s",
 		            err.msg);
+}
+
+/* Re-enables every target, a scope's users together where the provider
+ * takes them in bulk. */
+static void
+enable_all(struct dormant_engine *engine, struct dormant_audit *audit,
+           const char *run, struct targets *ts)
+{
+	struct dormant_action_item items[DORMANT_BULK_MAX];
+	size_t which[DORMANT_BULK_MAX];
+	bool *done = calloc(ts->n ? ts->n : 1, sizeof(*done));
+
+	for (size_t i = 0; done && i < ts->n; i++) {
+		const struct dormant_provider *desc;
+		struct dormant_error err = {{0}};
+		void *handle;
+		size_t n = 0;
+		enum dormant_status st;
+
+		if (done[i])
+			continue;
+		done[i] = true;
+		if (!begin(engine, audit, run, &ts->v[i], &desc, &handle))
+			continue;
+		if (!has_enable_many(desc)) {
+			st = desc->enable(handle, ts->v[i].scope, ts->v[i].id,
+			                  ts->v[i].name, &err);
+			end(audit, run, &ts->v[i], st, &err);
+			continue;
+		}
+		which[n++] = i;
+		for (size_t j = i + 1; j < ts->n && n < DORMANT_BULK_MAX; j++) {
+			if (done[j] || strcmp(ts->v[j].provider, ts->v[i].provider) ||
+			    strcmp(ts->v[j].scope, ts->v[i].scope))
+				continue;
+			done[j] = true;
+			if (begin(engine, audit, run, &ts->v[j], &desc, &handle))
+				which[n++] = j;
+		}
+		for (size_t k = 0; k < n; k++) {
+			memset(&items[k], 0, sizeof(items[k]));
+			items[k].id = ts->v[which[k]].id;
+			items[k].name = ts->v[which[k]].name;
+		}
+		st = desc->enable_many(handle, ts->v[i].scope, items, n);
+		for (size_t k = 0; k < n; k++) {
+			if (st != DORMANT_OK && items[k].status == DORMANT_OK &&
+			    !items[k].error.msg[0])
+				items[k].status = st;
+			end(audit, run, &ts->v[which[k]], items[k].status,
+			    &items[k].error);
+		}
+	}
+	free(done);
 }
 
 int
@@ -211,9 +285,9 @@ dormant_cmd_enable(struct dormant_conf *conf,
 	rc = DORMANT_EXIT_CLEAN;
 	printf("%-8s  %-14s  %-30s  %-8s  %s\n", "PROVIDER", "SCOPE", "USER",
 	       "RESULT", "NOTE");
+	enable_all(engine, audit, this_run, &chosen);
 	for (size_t i = 0; i < chosen.n; i++) {
 		struct target *t = &chosen.v[i];
-		enable_one(engine, audit, this_run, t);
 		if (strcmp(t->result, "enabled") != 0)
 			rc = DORMANT_EXIT_FAILED;
 		printf("%-8s  %-14s  %-30s  %-8s  %s\n", t->provider, t->scope,

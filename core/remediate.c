@@ -138,6 +138,8 @@ struct work {
 	size_t n;
 	size_t next;
 	size_t started; /* threads working on this provider */
+	bool bulk;      /* the provider takes disable_many */
+	bool *go;       /* bulk: items[i] passed its re-read */
 	pthread_mutex_t lock;
 };
 
@@ -186,7 +188,35 @@ signed_in_since(struct work *w, const struct dormant_finding *f,
 }
 
 static void
-act(struct work *w, struct dormant_finding *f)
+log_outcome(const struct dormant_finding *f)
+{
+	dormant_log(f->action == DORMANT_ACTION_FAILED ? DORMANT_LOG_ERROR
+	                                               : DORMANT_LOG_INFO,
+	            f->provider, "%s %s: %s%s%s", f->scope, f->name,
+	            dormant_action_name(f->action),
+	            f->action_error ? ": " : "",
+	            f->action_error ? f->action_error : "");
+}
+
+/* Records the outcome already set on f. */
+static void
+finish(struct work *w, struct dormant_finding *f)
+{
+	struct dormant_error err = {{0}};
+
+	log_outcome(f);
+	if (audit(w, f, "after", dormant_action_name(f->action), f->action_error,
+	          &err) != DORMANT_OK)
+		dormant_log(DORMANT_LOG_ERROR, f->provider,
+		            "%s %s: %s: audit log: %s", f->scope, f->name,
+		            dormant_action_name(f->action), err.msg);
+}
+
+/* Records the intent and re-reads the last sign-in. True when f is to be
+ * disabled now; otherwise its outcome is set (and recorded when an
+ * intent was). */
+static bool
+begin(struct work *w, struct dormant_finding *f)
 {
 	struct dormant_error err = {{0}};
 	char when[DORMANT_TIME_BUFSZ];
@@ -197,12 +227,12 @@ act(struct work *w, struct dormant_finding *f)
 		/* No record, no action: an undocumented disable cannot be
 		 * reviewed or undone. */
 		set_action(f, DORMANT_ACTION_FAILED, "not disabled: %s", err.msg);
-		dormant_log(DORMANT_LOG_ERROR, f->provider, "%s", err.msg);
-		return;
+		log_outcome(f);
+		return false;
 	}
 	if (!w->desc->last_login) {
-		st = DORMANT_ERR_UNSUPPORTED;
-		dormant_error_set(&err, st, "provider cannot re-read sign-ins");
+		st = dormant_error_set(&err, DORMANT_ERR_UNSUPPORTED,
+		                       "provider cannot re-read sign-ins");
 	} else {
 		st = w->desc->last_login(w->handle, f->scope, f->id, f->name,
 		                         &last, &err);
@@ -216,26 +246,92 @@ act(struct work *w, struct dormant_finding *f)
 		           "signed in at %s, after the scan",
 		           dormant_time_format(last, when));
 	} else {
-		memset(&err, 0, sizeof(err));
-		st = w->desc->disable(w->handle, f->scope, f->id, f->name, &err);
-		if (st == DORMANT_OK)
-			set_action(f, DORMANT_ACTION_DISABLED, NULL);
-		else
-			set_action(f, DORMANT_ACTION_FAILED, "%s",
-			           err.msg[0] ? err.msg : dormant_strerror(st));
+		return true;
 	}
-	dormant_log(f->action == DORMANT_ACTION_FAILED ? DORMANT_LOG_ERROR
-	                                               : DORMANT_LOG_INFO,
-	            f->provider, "%s %s: %s%s%s", f->scope, f->name,
-	            dormant_action_name(f->action),
-	            f->action_error ? ": " : "",
-	            f->action_error ? f->action_error : "");
-	memset(&err, 0, sizeof(err));
-	if (audit(w, f, "after", dormant_action_name(f->action), f->action_error,
-	          &err) != DORMANT_OK)
-		dormant_log(DORMANT_LOG_ERROR, f->provider,
-		            "%s %s: %s: audit log: %s", f->scope, f->name,
-		            dormant_action_name(f->action), err.msg);
+	finish(w, f);
+	return false;
+}
+
+static void
+outcome(struct dormant_finding *f, enum dormant_status st,
+        const struct dormant_error *err)
+{
+	if (st == DORMANT_OK)
+		set_action(f, DORMANT_ACTION_DISABLED, NULL);
+	else
+		set_action(f, DORMANT_ACTION_FAILED, "%s",
+		           err->msg[0] ? err->msg : dormant_strerror(st));
+}
+
+static void
+act(struct work *w, size_t i)
+{
+	struct dormant_finding *f = w->items[i];
+	struct dormant_error err = {{0}};
+
+	if (!begin(w, f))
+		return;
+	if (w->bulk) {
+		w->go[i] = true; /* disabled in groups once every re-read is in */
+		return;
+	}
+	outcome(f, w->desc->disable(w->handle, f->scope, f->id, f->name, &err),
+	        &err);
+	finish(w, f);
+}
+
+/* The bulk path: every user whose re-read said go, in groups of one scope
+ * and at most DORMANT_BULK_MAX (items are sorted, so a scope's users are
+ * contiguous). */
+static void
+act_in_bulk(struct work *w)
+{
+	struct dormant_action_item *batch;
+	size_t *which;
+
+	batch = calloc(DORMANT_BULK_MAX, sizeof(*batch));
+	which = calloc(DORMANT_BULK_MAX, sizeof(*which));
+	for (size_t i = 0; i < w->n;) {
+		const char *scope = w->items[i]->scope;
+		size_t n = 0;
+		enum dormant_status st;
+
+		while (i < w->n && n < DORMANT_BULK_MAX &&
+		       strcmp(w->items[i]->scope, scope) == 0) {
+			if (w->go[i]) {
+				which[n] = i;
+				memset(&batch[n], 0, sizeof(batch[n]));
+				batch[n].id = w->items[i]->id;
+				batch[n].name = w->items[i]->name;
+				n++;
+			}
+			i++;
+		}
+		if (!n)
+			continue;
+		if (!batch || !which || dormant_engine_cancelled()) {
+			for (size_t k = 0; k < n; k++) {
+				struct dormant_finding *f = w->items[which[k]];
+				set_action(f, DORMANT_ACTION_SKIPPED,
+				           "not disabled: %s",
+				           batch && which ? "the run was interrupted"
+				                          : "out of memory");
+				finish(w, f);
+			}
+			continue;
+		}
+		st = w->desc->disable_many(w->handle, scope, batch, n);
+		for (size_t k = 0; k < n; k++) {
+			struct dormant_finding *f = w->items[which[k]];
+			if (st != DORMANT_OK && batch[k].status == DORMANT_OK &&
+			    !batch[k].error.msg[0])
+				batch[k].status = st; /* nothing was tried */
+			outcome(f, batch[k].status, &batch[k].error);
+			finish(w, f);
+		}
+	}
+	free(batch);
+	free(which);
 }
 
 static void *
@@ -247,23 +343,33 @@ worker(void *arg)
 		struct dormant_finding *f;
 
 		pthread_mutex_lock(&w->lock);
+		size_t i;
+
 		if (w->next >= w->n) {
 			pthread_mutex_unlock(&w->lock);
 			return NULL;
 		}
-		f = w->items[w->next++];
+		i = w->next++;
+		f = w->items[i];
 		pthread_mutex_unlock(&w->lock);
 		if (dormant_engine_cancelled())
 			set_action(f, DORMANT_ACTION_SKIPPED,
 			           "not disabled: the run was interrupted");
 		else
-			act(w, f);
+			act(w, i);
 	}
 }
 
-/* Runs one provider's actions on up to `cap` threads; returns once all
- * are done. Threads are started by the caller for every provider first,
- * so providers proceed side by side. */
+static bool
+has_disable_many(const struct dormant_provider *desc)
+{
+	return desc->struct_size >=
+	               offsetof(struct dormant_provider, disable_many) +
+	                       sizeof(desc->disable_many) &&
+	       desc->disable_many;
+}
+
+/* How many actions of one provider may run at once. */
 static unsigned
 provider_cap(const struct dormant_provider *desc)
 {
@@ -325,6 +431,12 @@ dormant_remediate(struct dormant_engine *engine,
 		                    &w->handle);
 		w->items = todo + i;
 		w->n = j - i;
+		w->bulk = has_disable_many(w->desc);
+		if (w->bulk && !(w->go = calloc(w->n, sizeof(*w->go)))) {
+			st = dormant_error_set(err, DORMANT_ERR_NOMEM,
+			                       "out of memory");
+			goto out;
+		}
 		pthread_mutex_init(&w->lock, NULL);
 		total_threads += w->n < provider_cap(w->desc) ? w->n
 		                                              : provider_cap(w->desc);
@@ -353,9 +465,14 @@ dormant_remediate(struct dormant_engine *engine,
 			worker(&works[k]);
 	for (size_t t = 0; t < n_threads; t++)
 		pthread_join(threads[t], NULL);
-	for (size_t k = 0; k < n_works; k++)
+	for (size_t k = 0; k < n_works; k++) {
+		if (works[k].bulk)
+			act_in_bulk(&works[k]);
 		pthread_mutex_destroy(&works[k].lock);
+	}
 out:
+	for (size_t k = 0; k < n_works; k++)
+		free(works[k].go);
 	free(threads);
 	free(works);
 	free(todo);

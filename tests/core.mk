@@ -13,7 +13,8 @@ tests_test_timeutil_LDADD = $(TESTLIBS)
 TEST_MODULE_FLAGS = -module -avoid-version -no-undefined -rpath /nowhere \
 	$(AM_LDFLAGS)
 check_LTLIBRARIES += tests/plugins/fake.la tests/plugins/badabi.la \
-	tests/plugins/nosym.la tests/plugins/fakenoenable.la
+	tests/plugins/nosym.la tests/plugins/fakenoenable.la \
+	tests/plugins/fakebulk.la
 tests_plugins_fake_la_SOURCES = tests/plugins/fake.c
 tests_plugins_fake_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_fake_la_LIBADD = core/libdormant.la
@@ -22,6 +23,11 @@ tests_plugins_fakenoenable_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFAKE_NAME=fakenoenable -DFAKE_NO_ENABLE
 tests_plugins_fakenoenable_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_fakenoenable_la_LIBADD = core/libdormant.la
+tests_plugins_fakebulk_la_SOURCES = tests/plugins/fake.c
+tests_plugins_fakebulk_la_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFAKE_NAME=fakebulk -DFAKE_BULK
+tests_plugins_fakebulk_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_plugins_fakebulk_la_LIBADD = core/libdormant.la
 tests_plugins_badabi_la_SOURCES = tests/plugins/badabi.c
 tests_plugins_badabi_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_badabi_la_LIBADD = core/libdormant.la

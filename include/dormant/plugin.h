@@ -91,6 +91,15 @@ struct dormant_user {
 
 struct dormant_host;
 
+/* One user of a bulk action (disable_many, enable_many). Core fills id
+ * and name; the provider sets status, and error when status is not OK. */
+struct dormant_action_item {
+	const char *id;
+	const char *name;
+	enum dormant_status status;
+	struct dormant_error error;
+};
+
 /* Where list_users delivers its results. Owned by core. */
 struct dormant_sink {
 	/* The scope's real name, once the provider knows it (AWS learns the
@@ -205,7 +214,22 @@ struct dormant_provider {
 	 * whose cloud takes batches (Graph $batch) can gather concurrent calls
 	 * into one request. Core caps it at 64. */
 	unsigned action_concurrency;
+
+	/* Optional, for clouds that take many changes in one request (Graph
+	 * $batch): act on n users of one scope at once, each item getting its
+	 * own status. When set, core still re-reads each user first, then
+	 * hands the survivors over in groups of up to DORMANT_BULK_MAX. The
+	 * return is DORMANT_OK unless nothing at all could be tried. */
+	enum dormant_status (*disable_many)(void *handle, const char *scope,
+	                                    struct dormant_action_item *items,
+	                                    size_t n);
+	enum dormant_status (*enable_many)(void *handle, const char *scope,
+	                                   struct dormant_action_item *items,
+	                                   size_t n);
 };
+
+/* The most users core hands to one disable_many / enable_many call. */
+#define DORMANT_BULK_MAX 100
 
 #ifdef __cplusplus
 }

@@ -328,6 +328,37 @@ azure_enable(void *handle, const char *scope, const char *id, const char *name,
 	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_ONLY);
 }
 
+static enum dormant_status
+set_enabled_many(void *handle, struct dormant_action_item *items, size_t n,
+                 bool enabled)
+{
+	struct azure *az = handle;
+
+	if (az->live)
+		return azure_live_set_enabled_many(az, items, n, enabled);
+	for (size_t i = 0; i < n; i++)
+		items[i].status = dormant_error_set(&items[i].error,
+		                                    DORMANT_ERR_UNSUPPORTED,
+		                                    OFFLINE_ONLY);
+	return DORMANT_ERR_UNSUPPORTED;
+}
+
+static enum dormant_status
+azure_disable_many(void *handle, const char *scope,
+                   struct dormant_action_item *items, size_t n)
+{
+	(void)scope;
+	return set_enabled_many(handle, items, n, false);
+}
+
+static enum dormant_status
+azure_enable_many(void *handle, const char *scope,
+                  struct dormant_action_item *items, size_t n)
+{
+	(void)scope;
+	return set_enabled_many(handle, items, n, true);
+}
+
 static void
 azure_close(void *handle)
 {
@@ -357,5 +388,8 @@ const struct dormant_provider DORMANT_PROVIDER_EXPORT(azure) = {
         .last_login = azure_last_login,
         .disable = azure_disable,
         .enable = azure_enable,
+        /* Graph's $batch: a group of users in a few requests. */
+        .disable_many = azure_disable_many,
+        .enable_many = azure_enable_many,
         .close = azure_close,
 };

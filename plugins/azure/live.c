@@ -657,6 +657,35 @@ out:
 }
 
 enum dormant_status
+azure_live_set_enabled_many(struct azure *az, struct dormant_action_item *items,
+                            size_t n, bool enabled)
+{
+	struct azure_graph g = {0};
+	struct azure_action *acts = calloc(n ? n : 1, sizeof(*acts));
+	struct dormant_error err = {{0}};
+	enum dormant_status st;
+
+	if (!acts)
+		return DORMANT_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		acts[i].id = items[i].id;
+		acts[i].enable = enabled;
+	}
+	st = azure_graph_open(az, &g, &err);
+	if (st == DORMANT_OK)
+		azure_actions_run(&g, acts, n, &err);
+	for (size_t i = 0; i < n; i++) {
+		/* A client that could not even open fails every item alike. */
+		items[i].status = st != DORMANT_OK ? st : acts[i].status;
+		snprintf(items[i].error.msg, sizeof(items[i].error.msg), "%s",
+		         st != DORMANT_OK ? err.msg : acts[i].error);
+	}
+	azure_graph_close(&g);
+	free(acts);
+	return st;
+}
+
+enum dormant_status
 azure_live_set_enabled(struct azure *az, const char *id, bool enabled,
                        struct dormant_error *err)
 {

@@ -66,8 +66,8 @@ EXTRA_DIST += tests/azure_live.test tests/mock/graph_mock.py
 # last_login, disable, enable and the token cache through the descriptor
 # with a fake host (until core's --disable flow drives them end to end).
 check_PROGRAMS += tests/test_azure_live
-TESTS += tests/azure_actions.test
-EXTRA_DIST += tests/azure_actions.test
+TESTS += tests/azure_actions.test tests/azure_remediate.test
+EXTRA_DIST += tests/azure_actions.test tests/azure_remediate.test
 tests_test_azure_live_SOURCES = tests/test_azure_live.c tests/tap.h \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
 tests_test_azure_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure

@@ -19,7 +19,9 @@
  *   admins_unknown = a   this scope cannot tell its admins
  *
  * Built a second time as "fakenoenable" (FAKE_NO_ENABLE), a provider
- * whose cloud cannot undo a disable, like AWS.
+ * whose cloud cannot undo a disable, like AWS, and a third time as
+ * "fakebulk" (FAKE_BULK), which takes disable_many/enable_many like Graph's
+ * $batch and logs each call to DIR/bulk.log.
  *
  * It exercises the interface exactly as a real provider does: users are
  * streamed from a scan thread, strings live only during the call.
@@ -364,6 +366,44 @@ fake_enable(void *handle, const char *scope, const char *id, const char *name,
 }
 #endif
 
+#ifdef FAKE_BULK
+typedef enum dormant_status (*one_fn)(void *, const char *, const char *,
+                                      const char *, struct dormant_error *);
+
+static enum dormant_status
+bulk(void *handle, const char *what, one_fn one, const char *scope,
+     struct dormant_action_item *items, size_t n)
+{
+	struct fake *f = handle;
+	char path[4096];
+	FILE *fp;
+
+	if (state_path(f->host, "bulk", "log", path, sizeof(path)) &&
+	    (fp = fopen(path, "a")) != NULL) {
+		fprintf(fp, "%s %s %zu\n", what, scope, n);
+		fclose(fp);
+	}
+	for (size_t i = 0; i < n; i++)
+		items[i].status = one(handle, scope, items[i].id, items[i].name,
+		                      &items[i].error);
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+fake_disable_many(void *handle, const char *scope,
+                  struct dormant_action_item *items, size_t n)
+{
+	return bulk(handle, "disable_many", fake_disable, scope, items, n);
+}
+
+static enum dormant_status
+fake_enable_many(void *handle, const char *scope,
+                 struct dormant_action_item *items, size_t n)
+{
+	return bulk(handle, "enable_many", fake_enable, scope, items, n);
+}
+#endif
+
 const struct dormant_provider EXPORT(FAKE_NAME) = {
 	.abi_version = DORMANT_PLUGIN_ABI_VERSION,
 	.struct_size = sizeof(struct dormant_provider),
@@ -384,5 +424,9 @@ const struct dormant_provider EXPORT(FAKE_NAME) = {
 	.enable = fake_enable,
 #endif
 	.action_concurrency = 3,
+#ifdef FAKE_BULK
+	.disable_many = fake_disable_many,
+	.enable_many = fake_enable_many,
+#endif
 	.close = fake_close,
 };
