@@ -23,6 +23,7 @@
 #include "log.h"
 #include "plugin_loader.h"
 #include "report.h"
+#include "rules.h"
 
 
 /* Options that map onto [scan] keys, kept in the order given. */
@@ -91,6 +92,10 @@ usage(FILE *f)
 	      "       dormant enable --from AUDIT_LOG [--run ID]\n"
 	      "                                  re-enable what a run disabled\n"
 	      "       dormant audit [AUDIT_LOG]  the audit log as a table\n"
+	      "       dormant rules              the rule catalog\n"
+	      "       dormant explain RULE [PROVIDER]\n"
+	      "                                  a rule: risk, compliance, "
+	      "remediation\n"
 	      "       dormant --help | --version\n"
 	      "\n"
 	      "  -c, --config FILE     config file (default $DORMANT_CONFIG, else\n"
@@ -98,7 +103,8 @@ usage(FILE *f)
 	      "/dormant/dormant.conf if it exists)\n"
 	      "  -p, --provider LIST   comma list of providers (aws, azure, gcp)\n"
 	      "  -d, --days N          dormancy threshold in days (default 90)\n"
-	      "  -f, --format FMT      table (default), json, ndjson\n"
+	      "  -f, --format FMT      table (default), json, ndjson, csv, ocsf, "
+	      "html\n"
 	      "  -o, --output FILE     write the report there, atomically\n"
 	      "      --disable         disable every finding (default: report "
 	      "only)\n"
@@ -114,7 +120,8 @@ usage(FILE *f)
 	      "      --now TIME        judge as of this UTC time "
 	      "(2026-11-28T12:00:00Z)\n"
 	      "      --syslog          log through syslog(3) instead of stderr\n"
-	      "  -q, --quiet           errors only\n"
+	      "  -q, --quiet           errors only, and no progress lines on a "
+	      "terminal\n"
 	      "  -v, --verbose         more detail (repeatable)\n"
 	      "\n"
 	      "Exit status: 0 no findings, 1 findings, 2 usage or configuration\n"
@@ -450,6 +457,43 @@ list_plugins(const struct dormant_plugins *plugins)
 	return DORMANT_EXIT_CLEAN;
 }
 
+/* `dormant rules` and `dormant explain RULE [PROVIDER]`: the catalog
+ * needs no config and no provider. */
+static int
+rules_command(const char *command, const char *rule, const char *provider)
+{
+	struct dormant_rules rules;
+	struct dormant_error err = {{0}};
+	int rc = DORMANT_EXIT_CLEAN;
+
+	if (strcmp(command, "explain") == 0 && !rule) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "dormant explain needs a RULE (see dormant rules)");
+		return DORMANT_EXIT_USAGE;
+	}
+	if (dormant_rules_load(&rules, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "rule catalog: %s", err.msg);
+		return DORMANT_EXIT_FAILED;
+	}
+	if (strcmp(command, "rules") == 0) {
+		dormant_rules_print_list(stdout, &rules);
+	} else if (!dormant_rules_has(&rules, rule)) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "unknown rule \"%.64s\" (see dormant rules)", rule);
+		rc = DORMANT_EXIT_USAGE;
+	} else if (dormant_rules_explain(stdout, &rules, rule, provider) == 0) {
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "rule %s has no entry for provider \"%.64s\" (see "
+		            "dormant rules)",
+		            rule, provider);
+		rc = DORMANT_EXIT_USAGE;
+	}
+	if (rc == DORMANT_EXIT_CLEAN && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = DORMANT_EXIT_FAILED;
+	dormant_rules_free(&rules);
+	return rc;
+}
+
 int
 dormant_cli_main(int argc, char **argv)
 {
@@ -457,7 +501,8 @@ dormant_cli_main(int argc, char **argv)
 	struct dormant_conf conf;
 	struct dormant_plugins plugins = {0};
 	struct dormant_error err = {{0}};
-	const char *command = "scan", *audit_file = NULL;
+	const char *command = "scan", *audit_file = NULL, *rule = NULL,
+		   *rule_provider = NULL;
 	char *search_path = NULL;
 	int first = 1, rc;
 
@@ -470,6 +515,10 @@ dormant_cli_main(int argc, char **argv)
 		command = argv[first++];
 	if (strcmp(command, "audit") == 0 && first < argc)
 		audit_file = argv[first++];
+	if (strcmp(command, "explain") == 0 && first < argc)
+		rule = argv[first++];
+	if (strcmp(command, "explain") == 0 && first < argc)
+		rule_provider = argv[first++];
 	if (first < argc) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
 		            "unexpected argument \"%.64s\" (see dormant --help)",
@@ -478,9 +527,7 @@ dormant_cli_main(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(command, "rules") == 0 || strcmp(command, "explain") == 0) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "\"%s\" is not available in this version", command);
-		rc = DORMANT_EXIT_USAGE;
+		rc = rules_command(command, rule, rule_provider);
 		goto out;
 	}
 	if (strcmp(command, "scan") != 0 && strcmp(command, "plugins") != 0 &&

@@ -269,25 +269,25 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			return dormant_error_set(err, DORMANT_ERR_CONFIG,
 			                         "%s: names no provider", at);
 	} else if (strcmp(key, "format") == 0) {
-		if (strcmp(value, "table") == 0)
-			conf->format = DORMANT_FORMAT_TABLE;
-		else if (strcmp(value, "json") == 0)
-			conf->format = DORMANT_FORMAT_JSON;
-		else if (strcmp(value, "ndjson") == 0)
-			conf->format = DORMANT_FORMAT_NDJSON;
-		else if (strcmp(value, "csv") == 0 || strcmp(value, "ocsf") == 0 ||
-		         strcmp(value, "html") == 0)
+		static const struct {
+			const char *name;
+			enum dormant_format format;
+		} formats[] = {
+			{"table", DORMANT_FORMAT_TABLE}, {"json", DORMANT_FORMAT_JSON},
+			{"ndjson", DORMANT_FORMAT_NDJSON}, {"csv", DORMANT_FORMAT_CSV},
+			{"ocsf", DORMANT_FORMAT_OCSF},   {"html", DORMANT_FORMAT_HTML},
+		};
+		size_t i = 0;
+		while (i < sizeof(formats) / sizeof(*formats) &&
+		       strcmp(value, formats[i].name) != 0)
+			i++;
+		if (i == sizeof(formats) / sizeof(*formats))
 			return dormant_error_set(
 				err, DORMANT_ERR_CONFIG,
-				"%s: format \"%s\" is not available in this version "
-				"(use table, json or ndjson)",
+				"%s: unknown format \"%.64s\" (use table, json, "
+				"ndjson, csv, ocsf or html)",
 				at, value);
-		else
-			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: unknown format \"%.64s\" (use table, json or "
-				"ndjson)",
-				at, value);
+		conf->format = formats[i].format;
 	} else if (strcmp(key, "output") == 0) {
 		st = set_path(conf, &conf->output, value, line);
 	} else if (strcmp(key, "action") == 0) {

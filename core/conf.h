@@ -19,7 +19,10 @@ struct dormant_provider;
 enum dormant_format {
 	DORMANT_FORMAT_TABLE,
 	DORMANT_FORMAT_JSON,
-	DORMANT_FORMAT_NDJSON
+	DORMANT_FORMAT_NDJSON,
+	DORMANT_FORMAT_CSV,
+	DORMANT_FORMAT_OCSF,
+	DORMANT_FORMAT_HTML
 };
 
 struct dormant_conf_value {

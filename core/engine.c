@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "exclude.h"
 #include "log.h"
+#include "progress.h"
 #include "verdict.h"
 
 static volatile sig_atomic_t cancel_requested;
@@ -54,6 +55,7 @@ struct job {
 	struct dormant_scope_result *result;
 	struct dormant_sink sink;
 	enum dormant_status sink_status;
+	struct dormant_progress *progress; /* NULL: none shown */
 };
 
 static const char *
@@ -217,6 +219,7 @@ sink_user(struct dormant_sink *sink, const struct dormant_user *user)
 	if (dormant_engine_cancelled())
 		return DORMANT_ERR_CANCELLED;
 	r->users_scanned++;
+	dormant_progress_user(job->progress, r);
 	if (!user->id || !user->name) {
 		dormant_log(DORMANT_LOG_WARNING, job->op->plugin->name,
 		            "a user without id or name was ignored");
@@ -247,6 +250,7 @@ sink_page(struct dormant_sink *sink)
 	struct job *job = sink->core;
 
 	job->result->pages++;
+	dormant_progress_page(job->progress, job->result);
 }
 
 static void
@@ -278,6 +282,7 @@ run_job(struct job *job)
 	            r->scope);
 	st = desc->list_users(job->op->handle, job->scope_index, &job->sink,
 	                      &err);
+	dormant_progress_done(job->progress, r);
 	if (st == DORMANT_OK && job->sink_status != DORMANT_OK)
 		st = job->sink_status;
 	if (st == DORMANT_OK && dormant_engine_cancelled())
@@ -388,6 +393,7 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 {
 	struct pool pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
 	pthread_t threads[DORMANT_MAX_SCAN_THREADS];
+	struct dormant_progress *progress;
 	size_t n_threads = 0;
 	enum dormant_status st;
 
@@ -400,6 +406,9 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 		dormant_error_set(err, st, "out of memory");
 		goto out;
 	}
+	progress = dormant_progress_start(e->conf, res);
+	for (size_t i = 0; i < pool.n_jobs; i++)
+		pool.jobs[i].progress = progress;
 	for (size_t i = 0; i < pool.n_jobs && i < DORMANT_MAX_SCAN_THREADS; i++) {
 		if (pthread_create(&threads[n_threads], NULL, worker, &pool) != 0)
 			break;
@@ -411,6 +420,7 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 	}
 	for (size_t i = 0; i < n_threads; i++)
 		pthread_join(threads[i], NULL);
+	dormant_progress_stop(progress);
 
 	for (size_t i = 0; i < res->n_scopes; i++) {
 		struct dormant_scope_result *r = &res->scopes[i];

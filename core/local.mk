@@ -34,10 +34,17 @@ core_libdormant_la_SOURCES = \
 	core/report.h \
 	core/report_table.c \
 	core/report_json.c \
+	core/report_csv.c \
+	core/report_ocsf.c \
+	core/report_html.c \
+	core/rules.c \
+	core/rules.h \
+	core/progress.c \
+	core/progress.h \
 	core/atomic_file.c \
 	core/atomic_file.h \
 	core/log.h
-core_libdormant_la_CPPFLAGS = $(AM_CPPFLAGS) \
+core_libdormant_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core \
 	-DDORMANT_PLUGIN_DIR='"$(pkglibdir)"' \
 	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' \
 	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"'
@@ -67,3 +74,26 @@ core_dormant_SOURCES = core/main.c core/cli.c core/cli.h core/cmd_scan.c \
 core_dormant_LDADD = core/libdormant.la
 core_dormant_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"'
+
+# The rule catalog (core/rules.h): data in rules/, one JSON file per rule
+# and provider, embedded into libdormant as core/rules_data.c so that the
+# binary needs no data directory, installed or run from the build tree.
+RULE_FILES = \
+	rules/console-access-inactive/aws.json \
+	rules/console-access-inactive/azure.json \
+	rules/console-access-inactive/gcp.json \
+	rules/console-access-inactive/generic.json
+EXTRA_DIST += rules/embed.awk $(RULE_FILES)
+nodist_core_libdormant_la_SOURCES = core/rules_data.c
+CLEANFILES += core/rules_data.c
+core/rules_data.c: $(srcdir)/rules/embed.awk \
+		$(srcdir)/rules/console-access-inactive/aws.json \
+		$(srcdir)/rules/console-access-inactive/azure.json \
+		$(srcdir)/rules/console-access-inactive/gcp.json \
+		$(srcdir)/rules/console-access-inactive/generic.json
+	$(AM_V_GEN)$(MKDIR_P) core && \
+	(cd $(srcdir) && LC_ALL=C $(AWK) -f rules/embed.awk $(RULE_FILES)) \
+		>$@.tmp && mv $@.tmp $@
+
+# Tests of the reports and of the catalog.
+include $(srcdir)/tests/report.mk

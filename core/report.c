@@ -1,20 +1,25 @@
 /* dormant: choosing the writer and the destination. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "atomic_file.h"
 #include "report.h"
 
-static void
+static enum dormant_status
 write_format(FILE *f, const struct dormant_result *res,
-             enum dormant_format format)
+             enum dormant_format format, const struct dormant_rules *rules)
 {
 	switch (format) {
-	case DORMANT_FORMAT_TABLE: dormant_report_table(f, res); break;
-	case DORMANT_FORMAT_JSON: dormant_report_json(f, res); break;
-	case DORMANT_FORMAT_NDJSON: dormant_report_ndjson(f, res); break;
+	case DORMANT_FORMAT_TABLE: return dormant_report_table(f, res, rules);
+	case DORMANT_FORMAT_JSON: return dormant_report_json(f, res, rules);
+	case DORMANT_FORMAT_NDJSON: return dormant_report_ndjson(f, res, rules);
+	case DORMANT_FORMAT_CSV: return dormant_report_csv(f, res, rules);
+	case DORMANT_FORMAT_OCSF: return dormant_report_ocsf(f, res, rules);
+	case DORMANT_FORMAT_HTML: return dormant_report_html(f, res, rules);
 	}
+	return DORMANT_ERR_INTERNAL;
 }
 
 enum dormant_status
@@ -23,19 +28,112 @@ dormant_report_write(const struct dormant_result *res,
                      struct dormant_error *err)
 {
 	struct dormant_atomic_file af;
+	struct dormant_rules rules;
 	enum dormant_status st;
+	bool opened = false;
 
+	st = dormant_rules_load(&rules, err);
+	if (st != DORMANT_OK)
+		return st;
 	if (!path || strcmp(path, "-") == 0) {
-		write_format(stdout, res, format);
+		st = write_format(stdout, res, format, &rules);
+		if (st != DORMANT_OK) {
+			dormant_error_set(err, st,
+			                  "cannot write the report: %s",
+			                  dormant_strerror(st));
+			goto out;
+		}
 		if (fflush(stdout) != 0 || ferror(stdout))
-			return dormant_error_set(err, DORMANT_ERR_IO,
-			                         "cannot write the report to "
-			                         "standard output");
-		return DORMANT_OK;
+			st = dormant_error_set(err, DORMANT_ERR_IO,
+			                       "cannot write the report to "
+			                       "standard output");
+		goto out;
 	}
 	st = dormant_atomic_open(&af, path, err);
 	if (st != DORMANT_OK)
-		return st;
-	write_format(af.f, res, format);
-	return dormant_atomic_commit(&af, err);
+		goto out;
+	opened = true;
+	st = write_format(af.f, res, format, &rules);
+	if (st != DORMANT_OK) {
+		dormant_error_set(err, st, "cannot write the report: %s",
+		                  dormant_strerror(st));
+		goto out;
+	}
+	opened = false;
+	st = dormant_atomic_commit(&af, err);
+out:
+	if (opened)
+		dormant_atomic_abort(&af);
+	dormant_rules_free(&rules);
+	return st;
+}
+
+enum dormant_status
+dormant_fix_make(const struct dormant_rules *rules,
+                 const struct dormant_finding *f, struct dormant_fix *fix)
+{
+	const struct dormant_rule *r;
+	enum dormant_status st = DORMANT_OK;
+
+	memset(fix, 0, sizeof(*fix));
+	r = dormant_rules_find(rules, f->rule, f->provider);
+	fix->rule = r;
+	if (!r)
+		return DORMANT_OK;
+	fix->cli = calloc(r->cli.n + 1, sizeof(*fix->cli));
+	if (!fix->cli)
+		return DORMANT_ERR_NOMEM;
+	for (size_t i = 0; st == DORMANT_OK && i < r->cli.n; i++) {
+		st = dormant_rule_fill(r->cli.v[i], f, &fix->cli[i]);
+		if (st == DORMANT_OK)
+			fix->n_cli++;
+	}
+	if (st == DORMANT_OK)
+		st = dormant_rule_fill(r->api, f, &fix->api);
+	if (st == DORMANT_OK && r->undo)
+		st = dormant_rule_fill(r->undo, f, &fix->undo);
+	if (st != DORMANT_OK)
+		dormant_fix_free(fix);
+	return st;
+}
+
+void
+dormant_fix_free(struct dormant_fix *fix)
+{
+	for (size_t i = 0; i < fix->n_cli; i++)
+		free(fix->cli[i]);
+	free(fix->cli);
+	free(fix->api);
+	free(fix->undo);
+	memset(fix, 0, sizeof(*fix));
+}
+
+static void
+mark_used(const struct dormant_findings *list,
+          const struct dormant_rules *rules, bool *used)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const struct dormant_rule *r = dormant_rules_find(
+		        rules, list->v[i].rule, list->v[i].provider);
+		if (r)
+			used[r - rules->v] = true;
+	}
+}
+
+void
+dormant_report_rules_used(const struct dormant_result *res,
+                          const struct dormant_rules *rules,
+                          const struct dormant_rule **out, size_t *n)
+{
+	bool *used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+
+	*n = 0;
+	if (!used)
+		return;
+	mark_used(&res->findings, rules, used);
+	mark_used(&res->warnings, rules, used);
+	for (size_t i = 0; i < rules->n; i++)
+		if (used[i])
+			out[(*n)++] = &rules->v[i];
+	free(used);
 }

@@ -1,4 +1,9 @@
-/* dormant: reports (SPEC section 6). */
+/* dormant: reports (SPEC section 6) in every format.
+ *
+ * Each writer gets the result and the rule catalog (core/rules.h), so that
+ * every finding carries its rule's title, compliance references and the
+ * remediation commands filled with its own values.
+ */
 #ifndef DORMANT_REPORT_H
 #define DORMANT_REPORT_H
 
@@ -8,6 +13,7 @@
 
 #include "conf.h"
 #include "engine.h"
+#include "rules.h"
 
 /* Writes the report to path (atomically) or to stdout when path is NULL
  * or "-". */
@@ -16,12 +22,57 @@ enum dormant_status dormant_report_write(const struct dormant_result *res,
                                          const char *path,
                                          struct dormant_error *err);
 
-void dormant_report_table(FILE *f, const struct dormant_result *res);
-void dormant_report_json(FILE *f, const struct dormant_result *res);
-void dormant_report_ndjson(FILE *f, const struct dormant_result *res);
+/* The writers. Each returns DORMANT_ERR_NOMEM when it could not finish;
+ * the stream's own errors are the caller's to check. */
+enum dormant_status dormant_report_table(FILE *f,
+                                         const struct dormant_result *res,
+                                         const struct dormant_rules *rules);
+enum dormant_status dormant_report_json(FILE *f,
+                                        const struct dormant_result *res,
+                                        const struct dormant_rules *rules);
+enum dormant_status dormant_report_ndjson(FILE *f,
+                                          const struct dormant_result *res,
+                                          const struct dormant_rules *rules);
+enum dormant_status dormant_report_csv(FILE *f,
+                                       const struct dormant_result *res,
+                                       const struct dormant_rules *rules);
+enum dormant_status dormant_report_ocsf(FILE *f,
+                                        const struct dormant_result *res,
+                                        const struct dormant_rules *rules);
+enum dormant_status dormant_report_html(FILE *f,
+                                        const struct dormant_result *res,
+                                        const struct dormant_rules *rules);
 
 /* Writes s as a JSON string (quoted); bytes that are not valid UTF-8
  * become U+FFFD, so the report is valid JSON whatever a cloud sent. */
 void dormant_json_write_string(FILE *f, const char *s);
+
+/* The same, also escaping < > & as \u003c..., so that the string can sit
+ * inside an HTML <script> element without ending it. */
+void dormant_json_write_string_html(FILE *f, const char *s);
+
+/* The length of the valid UTF-8 sequence at p, or 0. */
+size_t dormant_utf8_seq_len(const unsigned char *p);
+
+/* A finding's remediation with its own values filled in (shell-quoted
+ * names; see dormant_rule_fill). Every string is owned. */
+struct dormant_fix {
+	const struct dormant_rule *rule; /* NULL: no catalog entry */
+	char **cli;
+	size_t n_cli;
+	char *api;  /* NULL without a rule */
+	char *undo; /* NULL when the rule has none */
+};
+
+enum dormant_status dormant_fix_make(const struct dormant_rules *rules,
+                                     const struct dormant_finding *f,
+                                     struct dormant_fix *fix);
+void dormant_fix_free(struct dormant_fix *fix);
+
+/* The distinct catalog entries the findings and warnings use, in catalog
+ * order; *n of them in out (which holds rules->n entries). */
+void dormant_report_rules_used(const struct dormant_result *res,
+                               const struct dormant_rules *rules,
+                               const struct dormant_rule **out, size_t *n);
 
 #endif /* DORMANT_REPORT_H */

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dormant/json.h>
@@ -12,9 +14,8 @@
 #include "findings.h"
 #include "report.h"
 
-/* The length of the valid UTF-8 sequence at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p)
+size_t
+dormant_utf8_seq_len(const unsigned char *p)
 {
 	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
 
@@ -24,15 +25,19 @@ utf8_len(const unsigned char *p)
 	return dormant_utf8_valid((const char *)p, n) ? n : 0;
 }
 
-void
-dormant_json_write_string(FILE *f, const char *s)
+/* html: < > & as \u003c \u003e \u0026 too, for JSON inside <script>. */
+static void
+write_string(FILE *f, const char *s, bool html)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	putc('"', f);
 	while (*p) {
 		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
+		if (html && (c == '<' || c == '>' || c == '&')) {
+			fprintf(f, "\\u%04x", c);
+			p++;
+		} else if (c == '"' || c == '\\') {
 			putc('\\', f);
 			putc(c, f);
 			p++;
@@ -43,7 +48,7 @@ dormant_json_write_string(FILE *f, const char *s)
 			putc(c, f);
 			p++;
 		} else {
-			size_t n = utf8_len(p);
+			size_t n = dormant_utf8_seq_len(p);
 			if (n) {
 				fwrite(p, 1, n, f);
 				p += n;
@@ -54,6 +59,18 @@ dormant_json_write_string(FILE *f, const char *s)
 		}
 	}
 	putc('"', f);
+}
+
+void
+dormant_json_write_string(FILE *f, const char *s)
+{
+	write_string(f, s, false);
+}
+
+void
+dormant_json_write_string_html(FILE *f, const char *s)
+{
+	write_string(f, s, true);
 }
 
 static void
@@ -76,8 +93,54 @@ time_or_null(FILE *f, int64_t t)
 		fprintf(f, "\"%s\"", dormant_time_format(t, buf));
 }
 
-static void
-write_finding(FILE *f, const struct dormant_finding *x)
+/* The rule's fields a finding carries itself, after SPEC section 6's
+ * keys and "details": so that every NDJSON line stands alone. The long
+ * text (description, triage, console steps, prevention) is in the
+ * report's top-level "rules" object, once per rule and provider. */
+static enum dormant_status
+write_rule_fields(FILE *f, const struct dormant_finding *x,
+                  const struct dormant_rules *rules)
+{
+	struct dormant_fix fix;
+	enum dormant_status st;
+	char label[512];
+
+	st = dormant_fix_make(rules, x, &fix);
+	if (st != DORMANT_OK)
+		return st;
+	if (!fix.rule) {
+		fputs(",\"title\":null,\"compliance\":[],\"remediation\":null", f);
+		goto out;
+	}
+	fputs(",\"title\":", f);
+	dormant_json_write_string(f, fix.rule->title);
+	fputs(",\"compliance\":[", f);
+	for (size_t i = 0; i < fix.rule->n_compliance; i++) {
+		dormant_rule_ref_label(&fix.rule->compliance[i], label,
+		                       sizeof(label));
+		if (i)
+			putc(',', f);
+		dormant_json_write_string(f, label);
+	}
+	fputs("],\"remediation\":{\"cli\":[", f);
+	for (size_t i = 0; i < fix.n_cli; i++) {
+		if (i)
+			putc(',', f);
+		dormant_json_write_string(f, fix.cli[i]);
+	}
+	fputs("],\"api\":", f);
+	dormant_json_write_string(f, fix.api);
+	fputs(",\"undo\":", f);
+	string_or_null(f, fix.undo);
+	putc('}', f);
+out:
+	dormant_fix_free(&fix);
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+write_finding(FILE *f, const struct dormant_finding *x,
+              const struct dormant_rules *rules)
 {
 	fputs("{\"provider\":", f);
 	dormant_json_write_string(f, x->provider);
@@ -125,23 +188,79 @@ write_finding(FILE *f, const struct dormant_finding *x)
 		else
 			dormant_json_write_string(f, v);
 	}
-	fputs("}}", f);
+	putc('}', f);
+	if (write_rule_fields(f, x, rules) != DORMANT_OK)
+		return DORMANT_ERR_NOMEM;
+	putc('}', f);
+	return DORMANT_OK;
 }
 
-static void
-write_list(FILE *f, const struct dormant_findings *list)
+static enum dormant_status
+write_list(FILE *f, const struct dormant_findings *list,
+           const struct dormant_rules *rules)
 {
 	putc('[', f);
 	for (size_t i = 0; i < list->n; i++) {
 		fputs(i ? ",\n    " : "\n    ", f);
-		write_finding(f, &list->v[i]);
+		if (write_finding(f, &list->v[i], rules) != DORMANT_OK)
+			return DORMANT_ERR_NOMEM;
 	}
 	fputs(list->n ? "\n  ]" : "]", f);
+	return DORMANT_OK;
 }
 
-void
-dormant_report_json(FILE *f, const struct dormant_result *res)
+/* "rules": {"RULE": {"PROVIDER": catalog entry, ...}, ...} for the
+ * entries the report uses, verbatim from rules/RULE/PROVIDER.json:
+ * command templates keep their {name} placeholders here, the findings
+ * carry them filled. */
+static enum dormant_status
+write_rules(FILE *f, const struct dormant_result *res,
+            const struct dormant_rules *rules)
 {
+	const struct dormant_rule **used;
+	size_t n;
+	enum dormant_status st = DORMANT_OK;
+
+	used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	if (!used)
+		return DORMANT_ERR_NOMEM;
+	dormant_report_rules_used(res, rules, used, &n);
+	fputs(",\n  \"rules\": {", f);
+	for (size_t i = 0; i < n; i++) {
+		char *text;
+		bool first_of_rule =
+			i == 0 || strcmp(used[i - 1]->id, used[i]->id) != 0;
+
+		if (first_of_rule) {
+			fputs(i ? "},\n    " : "\n    ", f);
+			dormant_json_write_string(f, used[i]->id);
+			fputs(": {", f);
+		} else {
+			putc(',', f);
+		}
+		fputs("\n      ", f);
+		dormant_json_write_string(f, used[i]->provider);
+		fputs(": ", f);
+		text = cJSON_PrintUnformatted(used[i]->root);
+		if (!text) {
+			st = DORMANT_ERR_NOMEM;
+			goto out;
+		}
+		fputs(text, f);
+		cJSON_free(text);
+	}
+	fputs(n ? "}\n  }" : "}", f);
+out:
+	free(used);
+	return st;
+}
+
+enum dormant_status
+dormant_report_json(FILE *f, const struct dormant_result *res,
+                    const struct dormant_rules *rules)
+{
+	enum dormant_status st;
+
 	fputs("{\n  \"tool\": {\"name\": \"dormant\", \"version\": \"" PACKAGE_VERSION
 	      "\"},\n  \"generated_at\": ",
 	      f);
@@ -165,23 +284,35 @@ dormant_report_json(FILE *f, const struct dormant_result *res)
 	}
 	fputs(res->n_scopes ? "\n  ],\n  \"findings\": " : "],\n  \"findings\": ",
 	      f);
-	write_list(f, &res->findings);
+	st = write_list(f, &res->findings, rules);
+	if (st != DORMANT_OK)
+		return st;
 	fputs(",\n  \"warnings\": ", f);
-	write_list(f, &res->warnings);
+	st = write_list(f, &res->warnings, rules);
+	if (st != DORMANT_OK)
+		return st;
 	fputs(",\n  \"safety_stop\": ", f);
 	string_or_null(f, res->safety_stop);
+	st = write_rules(f, res, rules);
+	if (st != DORMANT_OK)
+		return st;
 	fputs("\n}\n", f);
+	return DORMANT_OK;
 }
 
-void
-dormant_report_ndjson(FILE *f, const struct dormant_result *res)
+enum dormant_status
+dormant_report_ndjson(FILE *f, const struct dormant_result *res,
+                      const struct dormant_rules *rules)
 {
 	for (size_t i = 0; i < res->findings.n; i++) {
-		write_finding(f, &res->findings.v[i]);
+		if (write_finding(f, &res->findings.v[i], rules) != DORMANT_OK)
+			return DORMANT_ERR_NOMEM;
 		putc('\n', f);
 	}
 	for (size_t i = 0; i < res->warnings.n; i++) {
-		write_finding(f, &res->warnings.v[i]);
+		if (write_finding(f, &res->warnings.v[i], rules) != DORMANT_OK)
+			return DORMANT_ERR_NOMEM;
 		putc('\n', f);
 	}
+	return DORMANT_OK;
 }

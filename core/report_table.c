@@ -164,8 +164,45 @@ print_scopes(FILE *f, const struct dormant_result *res)
 	}
 }
 
-void
-dormant_report_table(FILE *f, const struct dormant_result *res)
+/* The rules behind the findings, one short block per catalog entry, so
+ * that the table too says which controls the findings break and how to
+ * fix them; `dormant explain` has the rest. */
+static void
+print_rules(FILE *f, const struct dormant_result *res,
+            const struct dormant_rules *rules)
+{
+	const struct dormant_rule **used;
+	size_t n;
+
+	used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	if (!used)
+		return;
+	dormant_report_rules_used(res, rules, used, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct dormant_rule *r = used[i];
+		const char *p = strcmp(r->provider, "*") == 0 ? "" : r->provider;
+
+		fprintf(f, "\n%s%s%s: %s\n", r->id, *p ? " on " : "", p,
+		        r->title);
+		fputs("  compliance: ", f);
+		for (size_t j = 0; j < r->n_compliance; j++) {
+			char label[512];
+			dormant_rule_ref_label(&r->compliance[j], label,
+			                       sizeof(label));
+			fprintf(f, "%s%s", j ? "; " : "", label);
+		}
+		putc('\n', f);
+		for (size_t j = 0; j < r->cli.n; j++)
+			fprintf(f, "  fix: %s\n", r->cli.v[j]);
+		fprintf(f, "  more: dormant explain %s%s%s\n", r->id, *p ? " " : "",
+		        p);
+	}
+	free(used);
+}
+
+enum dormant_status
+dormant_report_table(FILE *f, const struct dormant_result *res,
+                     const struct dormant_rules *rules)
 {
 	if (res->findings.n) {
 		print_findings(f, &res->findings);
@@ -179,6 +216,8 @@ dormant_report_table(FILE *f, const struct dormant_result *res)
 	}
 	if (res->safety_stop)
 		fprintf(f, "\nSafety stop: %s\n", res->safety_stop);
+	print_rules(f, res, rules);
 	putc('\n', f);
 	print_scopes(f, res);
+	return DORMANT_OK;
 }

@@ -1,0 +1,42 @@
+/* dormant: the live progress lines of a scan on a terminal.
+ *
+ * One line per provider on stderr (users read, pages, elapsed, rate),
+ * redrawn a few times a second by a thread of its own while the scope
+ * threads count. Only when stderr is a terminal and the run is not -q,
+ * and only once a scan has run for a moment: a short scan or a cron run
+ * prints nothing (SPEC section 9). The lines are erased when the scan
+ * ends, so the report starts on a clean screen.
+ */
+#ifndef DORMANT_PROGRESS_H
+#define DORMANT_PROGRESS_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "engine.h"
+
+struct dormant_progress;
+
+/* Starts showing the scopes of res (after plan: res->scopes set), or
+ * returns NULL when progress is not to be shown (not a terminal, -q,
+ * --syslog, no memory). Every other function accepts NULL. */
+struct dormant_progress *
+dormant_progress_start(const struct dormant_conf *conf,
+                       const struct dormant_result *res);
+
+/* Counters, called from the scope threads: lock-free. */
+void dormant_progress_user(struct dormant_progress *p,
+                           const struct dormant_scope_result *scope);
+void dormant_progress_page(struct dormant_progress *p,
+                           const struct dormant_scope_result *scope);
+void dormant_progress_done(struct dormant_progress *p,
+                           const struct dormant_scope_result *scope);
+
+/* Stops the thread, erases the lines, frees p. */
+void dormant_progress_stop(struct dormant_progress *p);
+
+/* Whether progress would be shown for this configuration on this
+ * stderr (exposed for the tests' benefit and for --help). */
+bool dormant_progress_wanted(const struct dormant_conf *conf);
+
+#endif /* DORMANT_PROGRESS_H */
