@@ -174,9 +174,13 @@ test_descriptor(void)
 	ok(P->enabling_env[1] == NULL, "enabling env NULL-terminated");
 
 	host_init(&h, NULL, NULL);
-	ok(P->open(&h.host, &handle, &err) == DORMANT_ERR_UNSUPPORTED &&
-	           handle == NULL && strstr(err.msg, "set users_file"),
-	   "no users_file: live scans not yet (%s)", err.msg);
+	/* Neither input: one line naming every way in. */
+	ok(P->open(&h.host, &handle, &err) == DORMANT_ERR_CONFIG &&
+	           handle == NULL &&
+	           strstr(err.msg, "GOOGLE_APPLICATION_CREDENTIALS") &&
+	           strstr(err.msg, "credentials_file") &&
+	           strstr(err.msg, "users_file"),
+	   "no users_file, no credentials: config error (%s)", err.msg);
 }
 
 static void

@@ -46,7 +46,6 @@ gcp_users_listing_free(struct gcp_users_listing *ls)
 	ls->customer_id = NULL;
 }
 
-
 /* A string member no longer than max bytes; NULL when absent or null. */
 static enum dormant_status
 get_string(const cJSON *obj, const char *key, size_t max, const char **out,
@@ -481,6 +480,35 @@ gcp_directory_users_page(struct gcp_users_listing *ls, const char *data,
 		goto out;
 	st = gcp_directory_users_page_json(ls, root, sink, next_page_token,
 	                                   err);
+out:
+	cJSON_Delete(root);
+	return st;
+}
+
+enum dormant_status
+gcp_directory_user_parse(const char *data, size_t len, const char *what,
+                         struct gcp_user_facts *out, struct dormant_error *err)
+{
+	struct decoded d;
+	cJSON *root = NULL;
+	enum dormant_status st;
+
+	memset(out, 0, sizeof(*out));
+	out->created = out->last_login = DORMANT_TIME_NONE;
+	st = dormant_json_parse(data, len, what, &root, err);
+	if (st != DORMANT_OK)
+		goto out;
+	st = decode_user(root, &d, err);
+	if (st != DORMANT_OK) {
+		dormant_error_prefix(err, "%s", what);
+		goto out;
+	}
+	/* decode_user checked the id: digits, at most GCP_ID_MAX. */
+	snprintf(out->id, sizeof(out->id), "%s", d.id);
+	out->created = d.created;
+	out->last_login = d.last_login;
+	out->suspended = d.suspended;
+	out->archived = d.archived;
 out:
 	cJSON_Delete(root);
 	return st;

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
@@ -88,5 +89,20 @@ enum dormant_status gcp_directory_users_page_json(struct gcp_users_listing *ls,
                                                   char **next_page_token,
                                                   struct dormant_error *err);
 
+/* What users.get and users.patch answer: one User resource, checked as
+ * strictly as a users.list entry (Directory API reference, "Resource:
+ * User"). */
+struct gcp_user_facts {
+	char id[GCP_ID_MAX + 1];
+	int64_t created;
+	int64_t last_login; /* DORMANT_TIME_NONE: never signed in */
+	bool suspended, archived;
+};
+
+/* Parses one User resource of len bytes. `what` names it in errors. */
+enum dormant_status gcp_directory_user_parse(const char *data, size_t len,
+                                             const char *what,
+                                             struct gcp_user_facts *out,
+                                             struct dormant_error *err);
 
 #endif /* DORMANT_GCP_DIRECTORY_USERS_H */

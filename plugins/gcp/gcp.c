@@ -1,32 +1,40 @@
 /* dormant gcp: Google Workspace users through the Admin SDK Directory API.
  *
- * This version reads offline input only: [gcp] users_file, the JSON that
- * users.list answers (GET admin/directory/v1/users?customer=my_customer).
- * The file holds either
- *   - one answer object, which must be the whole listing: an answer with
- *     nextPageToken is only the first page of a longer one, and using it
- *     would silently miss users; or
- *   - a JSON array of answer objects, every page of one listing in order
- *     (what a script that follows nextPageToken collects): each page but
- *     the last carries a nextPageToken and the last carries none.
- * The whole file is checked before the first user reaches core, so a bad
- * user on the last page leaves nothing half-reported.
- *
- * The live API (service-account tokens, paging, quotas) reuses
- * gcp_directory_users_page unchanged.
+ * Two ways in, chosen by the config:
+ *   - live (live.c, directory.c, token.c): a service-account key with
+ *     domain-wide delegation ([gcp] credentials_file or
+ *     GOOGLE_APPLICATION_CREDENTIALS) acting as [gcp] subject; users.list
+ *     for the scan, users.get to re-read a last login, users.patch to
+ *     suspend and unsuspend;
+ *   - offline: [gcp] users_file, the JSON that users.list answers
+ *     (GET admin/directory/v1/users?customer=my_customer). The file holds
+ *     either
+ *       - one answer object, which must be the whole listing: an answer
+ *         with nextPageToken is only the first page of a longer one, and
+ *         using it would silently miss users; or
+ *       - a JSON array of answer objects, every page of one listing in
+ *         order (what a script that follows nextPageToken collects): each
+ *         page but the last carries a nextPageToken and the last none.
+ *     The whole file is checked before the first user reaches core, so a
+ *     bad user on the last page leaves nothing half-reported.
+ * users_file wins when both are set: an audit of an export never touches
+ * the live domain. Both paths share the page parser, directory_users.c.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <dormant/buf.h>
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
 #include "directory_users.h"
+#include "live.h"
 
 /* An export of 100,000 users is about 150 MB with every field; past this
  * the file is not a users.list export. */
@@ -38,21 +46,101 @@ struct gcp {
 	const struct dormant_host *host;
 	const char *users_file; /* host config: lives until close */
 	const char *domain;     /* likewise; NULL when unset */
-	const char *label;      /* the scope before the file is read */
+	const char *label;      /* the scope before the listing names it */
+	struct gcp_live *live;  /* NULL for offline input; owned */
 };
 
 static const char *const config_keys[] = {
-        "credentials_file",   "subject",    "customer", "domain",
-        "directory_endpoint", "users_file", NULL,
+        "credentials_file",
+        "subject",
+        "customer",
+        "domain",
+        "directory_endpoint",
+        "users_file",
+        "requests_per_minute",
+        "retries",
+        NULL,
 };
 
 /* The service-account key file is a path, not a secret itself. */
 static const char *const secret_keys[] = {NULL};
-static const char *const path_keys[] = {"credentials_file", "users_file",
-                                        NULL};
+static const char *const path_keys[] = {"credentials_file", "users_file", NULL};
 
 static const char *const enabling_env[] = {"GOOGLE_APPLICATION_CREDENTIALS",
                                            NULL};
+
+/* A config value, NULL when unset or empty. */
+static const char *
+conf(const struct dormant_host *host, const char *key)
+{
+	const char *v = host->config(host, key);
+
+	return v && *v ? v : NULL;
+}
+
+/* A whole number in [min, max] from the config; *out = dflt when unset. */
+static enum dormant_status
+conf_long(const struct dormant_host *host, const char *key, long min, long max,
+          long dflt, long *out, struct dormant_error *err)
+{
+	const char *v = conf(host, key);
+	char *end;
+	long n;
+
+	*out = dflt;
+	if (!v)
+		return DORMANT_OK;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < min || n > max)
+		return dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                         "gcp: %s: must be a whole number from "
+		                         "%ld to %ld, not \"%.40s\"",
+		                         key, min, max, v);
+	*out = n;
+	return DORMANT_OK;
+}
+
+static enum dormant_status
+open_live(struct gcp *g, struct dormant_error *err)
+{
+	const struct dormant_host *host = g->host;
+	const char *env = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	struct gcp_live_config c = {
+	        .subject = conf(host, "subject"),
+	        .customer = conf(host, "customer"),
+	        .domain = g->domain,
+	        .endpoint = conf(host, "directory_endpoint"),
+	};
+	enum dormant_status st;
+
+	/* The environment overrides the file, as for every other setting
+	 * (README, Configuration). */
+	c.credentials_file = env && *env ? env : conf(host, "credentials_file");
+	if (!c.credentials_file)
+		return dormant_error_set(
+		        err, DORMANT_ERR_CONFIG,
+		        "gcp: no credentials: set [gcp] credentials_file or "
+		        "GOOGLE_APPLICATION_CREDENTIALS to a service-account "
+		        "JSON key (or users_file for exported data)");
+	st = conf_long(host, "requests_per_minute", 1, 1000000, GCP_DEFAULT_RPM,
+	               &c.rpm, err);
+	if (st == DORMANT_OK)
+		st = conf_long(host, "retries", 0, 10, GCP_DEFAULT_RETRIES,
+		               &c.retries, err);
+	if (st != DORMANT_OK)
+		return st;
+	if (host->log)
+		host->log(host, DORMANT_LOG_INFO,
+		          "service-account key %s (from %s), acting as %s",
+		          c.credentials_file,
+		          env && *env ? "GOOGLE_APPLICATION_CREDENTIALS"
+		                      : "credentials_file",
+		          c.subject ? c.subject : "(no subject)");
+	return gcp_live_open(host, &c, &g->live, err);
+}
+
+static void gcp_close(void *handle);
 
 static enum dormant_status
 gcp_open(const struct dormant_host *host, void **handle,
@@ -76,24 +164,19 @@ gcp_open(const struct dormant_host *host, void **handle,
 		goto out;
 	}
 	g->host = host;
-	g->users_file = host->config(host, "users_file");
-	g->domain = host->config(host, "domain");
-	if (g->domain && !*g->domain)
-		g->domain = NULL;
-	customer = host->config(host, "customer");
-	g->label = g->domain               ? g->domain
-	           : customer && *customer ? customer
-	                                   : "my_customer";
-	if (!g->users_file || !*g->users_file) {
-		st = dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
-		                       "live Google Directory scans are not "
-		                       "available yet; set users_file");
-		goto out;
+	g->users_file = conf(host, "users_file");
+	g->domain = conf(host, "domain");
+	customer = conf(host, "customer");
+	g->label = g->domain ? g->domain : customer ? customer : "my_customer";
+	if (!g->users_file) {
+		st = open_live(g, err);
+		if (st != DORMANT_OK)
+			goto out;
 	}
 	*handle = g;
 	g = NULL;
 out:
-	free(g);
+	gcp_close(g);
 	return st;
 }
 
@@ -187,12 +270,14 @@ gcp_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 	enum dormant_status st;
 
 	(void)scope;
+	if (g->live)
+		return gcp_directory_list(g->live, sink, err);
 	dormant_buf_init(&b, USERS_FILE_MAX);
 	st = dormant_buf_read_file(&b, g->users_file, err);
 	if (st != DORMANT_OK)
 		goto out;
-	st = dormant_json_parse(b.data ? b.data : "", b.len, g->users_file, &root,
-	                    err);
+	st = dormant_json_parse(b.data ? b.data : "", b.len, g->users_file,
+	                        &root, err);
 	if (st != DORMANT_OK)
 		goto out;
 	st = pass(g, root, NULL, err);
@@ -209,40 +294,54 @@ static enum dormant_status
 gcp_last_login(void *handle, const char *scope, const char *id,
                const char *name, int64_t *last_login, struct dormant_error *err)
 {
-	(void)handle;
+	const struct gcp *g = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
 	*last_login = DORMANT_TIME_NONE;
-	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_MSG);
+	if (!g->live)
+		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
+		                         OFFLINE_MSG);
+	return gcp_directory_last_login(g->live, id, last_login, err);
 }
 
 static enum dormant_status
 gcp_disable(void *handle, const char *scope, const char *id, const char *name,
             struct dormant_error *err)
 {
-	(void)handle;
+	const struct gcp *g = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
-	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_MSG);
+	if (!g->live)
+		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
+		                         OFFLINE_MSG);
+	return gcp_directory_set_suspended(g->live, id, true, err);
 }
 
 static enum dormant_status
 gcp_enable(void *handle, const char *scope, const char *id, const char *name,
            struct dormant_error *err)
 {
-	(void)handle;
+	const struct gcp *g = handle;
+
 	(void)scope;
-	(void)id;
 	(void)name;
-	return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, OFFLINE_MSG);
+	if (!g->live)
+		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
+		                         OFFLINE_MSG);
+	return gcp_directory_set_suspended(g->live, id, false, err);
 }
 
 static void
 gcp_close(void *handle)
 {
-	free(handle);
+	struct gcp *g = handle;
+
+	if (!g)
+		return;
+	gcp_live_close(g->live);
+	free(g);
 }
 
 const struct dormant_provider DORMANT_PROVIDER_EXPORT(gcp) = {

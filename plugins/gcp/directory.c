@@ -1,0 +1,493 @@
+/* dormant gcp: the Admin SDK Directory API calls of a live scan.
+ *
+ * Requests (Directory API reference, "Method: users.list", "users.get",
+ * "users.patch"; base https://admin.googleapis.com):
+ *   GET   /admin/directory/v1/users?customer=my_customer (or domain=...)
+ *         &maxResults=500&projection=basic&viewType=admin_view&fields=...
+ *         &pageToken=...
+ *   GET   /admin/directory/v1/users/{userKey}?...&fields=...
+ *   PATCH /admin/directory/v1/users/{userKey}?fields=...
+ *         {"suspended": true | false}
+ * userKey is the numeric id: it never changes, unlike the primary email.
+ *
+ * fields= ("Performance tips", "Partial response") asks only for what the
+ * verdict and the report use, so that a 100,000-user domain is 200 small
+ * pages rather than 200 pages of addresses, phones and photos.
+ *
+ * Every request: a Bearer token of the right scope (token.c), one pacing
+ * slot (core's rate limiter), retries of quota answers with backoff (core's
+ * client; the 403 quota reasons are added by should_retry), and one new token
+ * and one more try when the API answers 401 (a token revoked or expired early).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dormant/buf.h>
+#include <dormant/crypto.h>
+#include <dormant/timeutil.h>
+
+#include "api_error.h"
+#include "directory_users.h"
+#include "live.h"
+
+#define USERS_PATH "/admin/directory/v1/users"
+/* users.list: "maxResults ... Value must be between 1 and 500". */
+#define PAGE_SIZE 500
+/* What each user carries in an answer: exactly what directory_users.c
+ * reads. */
+#define USER_FIELDS                                                            \
+	"kind,id,primaryEmail,name/fullName,customerId,orgUnitPath,"           \
+	"creationTime,lastLoginTime,isAdmin,isDelegatedAdmin,"                 \
+	"isEnrolledIn2Sv,isEnforcedIn2Sv,suspended,archived"
+#define LIST_FIELDS "kind,nextPageToken,users(" USER_FIELDS ")"
+/* A listing longer than this is a server that never ends its pages:
+ * 10 million users. */
+#define MAX_PAGES 20000
+/* Progress at -v every this many pages. */
+#define PROGRESS_PAGES 20
+
+static bool
+should_retry(void *ctx, const struct dormant_http_response *resp)
+{
+	struct gcp_api_error e;
+
+	(void)ctx;
+	if (resp->status != 403)
+		return false;
+	gcp_api_error_parse(resp->body, resp->body_len, &e);
+	return gcp_api_error_is_rate_limit(resp->status, &e);
+}
+
+static enum dormant_status failure(const struct gcp_live *g,
+                                   enum gcp_scope scope, const char *what,
+                                   const struct dormant_http_response *resp,
+                                   struct dormant_error *err);
+
+/* One request with a token of `scope`. On DORMANT_OK resp holds the final
+ * answer, whatever its status; `what` names the call in errors. */
+static enum dormant_status
+call(struct gcp_live *g, struct dormant_http *http, enum gcp_scope scope,
+     const char *method, const char *url, const char *body, const char *what,
+     struct dormant_http_response *resp, struct dormant_error *err)
+{
+	struct dormant_http_header headers[3];
+	struct dormant_http_request req = {0};
+	char *token = NULL, *auth = NULL;
+	size_t n;
+	enum dormant_status st = DORMANT_OK;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		st = gcp_tokens_get(&g->tokens, http, scope, &token, err);
+		if (st != DORMANT_OK) {
+			dormant_error_prefix(err, "%s", what);
+			goto out;
+		}
+		n = strlen(token) + sizeof("Bearer ");
+		auth = malloc(n);
+		if (!auth) {
+			st = dormant_error_set(err, DORMANT_ERR_NOMEM,
+			                       "%s: out of memory", what);
+			goto out;
+		}
+		snprintf(auth, n, "Bearer %s", token);
+		headers[0] =
+		        (struct dormant_http_header){"Authorization", auth};
+		headers[1] = (struct dormant_http_header){"Accept",
+		                                          "application/json"};
+		headers[2] = (struct dormant_http_header){"Content-Type",
+		                                          "application/json"};
+		req.method = method;
+		req.url = url;
+		req.headers = headers;
+		req.n_headers = body ? 3 : 2;
+		req.body = body;
+		req.body_len = body ? strlen(body) : 0;
+		req.should_retry = should_retry;
+		if (dormant_ratelimit_wait(g->pacer, g->host) != DORMANT_OK) {
+			st = dormant_error_set(err, DORMANT_ERR_CANCELLED,
+			                       "%s: interrupted", what);
+			goto out;
+		}
+		st = dormant_http_send(http, &req, resp, err);
+		if (st == DORMANT_ERR_THROTTLED) {
+			struct gcp_api_error e;
+
+			gcp_api_error_parse(resp->body, resp->body_len, &e);
+			st = dormant_error_set(
+			        err, DORMANT_ERR_THROTTLED,
+			        "%s: still over the Directory API quota after "
+			        "%u attempts (HTTP %ld %s); lower [gcp] "
+			        "requests_per_minute or raise the Admin SDK "
+			        "quota of the Google Cloud project",
+			        what,
+			        resp->attempts ? resp->attempts
+			                       : g->retries + 1,
+			        resp->status,
+			        e.reason[0] ? e.reason : e.status);
+			dormant_http_response_clear(resp);
+			goto out;
+		}
+		if (st == DORMANT_ERR_HTTP && resp->status >= 500) {
+			/* A server error that outlasted every retry: the
+			 * answer's own reason says more than the status. */
+			char tried[160];
+
+			snprintf(tried, sizeof(tried), "%s after %u attempts",
+			         what,
+			         resp->attempts ? resp->attempts
+			                        : g->retries + 1);
+			st = failure(g, scope, tried, resp, err);
+			dormant_http_response_clear(resp);
+			goto out;
+		}
+		if (st != DORMANT_OK) {
+			dormant_error_prefix(err, "%s", what);
+			dormant_http_response_clear(resp);
+			goto out;
+		}
+		if (resp->status != 401 || attempt == 1)
+			break;
+		/* Google revokes tokens (a password change of the subject,
+		 * delegation removed) and they can expire early: one fresh
+		 * token, once. */
+		if (g->host->log)
+			g->host->log(g->host, DORMANT_LOG_INFO,
+			             "%s: access token refused (401); getting "
+			             "a new one",
+			             what);
+		gcp_tokens_invalidate(&g->tokens, scope, token);
+		dormant_wipe(token, strlen(token));
+		free(token);
+		token = NULL;
+		dormant_wipe(auth, strlen(auth));
+		free(auth);
+		auth = NULL;
+	}
+out:
+	if (token) {
+		dormant_wipe(token, strlen(token));
+		free(token);
+	}
+	if (auth) {
+		dormant_wipe(auth, strlen(auth));
+		free(auth);
+	}
+	return st;
+}
+
+/* A Directory API answer other than 200: one line that says what to fix.
+ * Reasons and texts: Directory API "Limits and quotas" and "Errors"
+ * (Google API error format). */
+static enum dormant_status
+failure(const struct gcp_live *g, enum gcp_scope scope, const char *what,
+        const struct dormant_http_response *resp, struct dormant_error *err)
+{
+	struct gcp_api_error e;
+	const char *reason, *msg;
+
+	gcp_api_error_parse(resp->body, resp->body_len, &e);
+	reason = e.reason[0] ? e.reason : e.status[0] ? e.status : "no reason";
+	msg = e.message[0] ? e.message : "no message";
+
+	switch (resp->status) {
+	case 401:
+		return dormant_error_set(
+		        err, DORMANT_ERR_AUTH,
+		        "%s: the Directory API refused a fresh access token "
+		        "(401 %s: %s)",
+		        what, reason, msg);
+	case 403:
+		if (strcmp(e.reason, "insufficientPermissions") == 0 ||
+		    strcmp(e.info, "ACCESS_TOKEN_SCOPE_INSUFFICIENT") == 0)
+			return dormant_error_set(
+			        err, DORMANT_ERR_PERMISSION,
+			        "%s: the token lacks the scope %s (403 %s); "
+			        "allow it in domain-wide delegation",
+			        what, gcp_scope_url[scope], reason);
+		if (strcmp(e.reason, "dailyLimitExceeded") == 0)
+			return dormant_error_set(
+			        err, DORMANT_ERR_THROTTLED,
+			        "%s: the project's daily Admin SDK quota is "
+			        "used up (403 %s)",
+			        what, reason);
+		return dormant_error_set(
+		        err, DORMANT_ERR_PERMISSION,
+		        "%s: %s may not %s users (403 %s: %s); make it a super "
+		        "admin, or give it an admin role with the Users > %s "
+		        "privilege",
+		        what, g->subject,
+		        scope == GCP_SCOPE_WRITE ? "suspend" : "read", reason,
+		        msg, scope == GCP_SCOPE_WRITE ? "Suspend" : "Read");
+	case 404:
+		return dormant_error_set(err, DORMANT_ERR_NOT_FOUND,
+		                         "%s: not found (404 %s: %s)", what,
+		                         reason, msg);
+	case 400:
+		return dormant_error_set(
+		        err, DORMANT_ERR_HTTP,
+		        "%s: bad request (400 %s: %s); check [gcp] customer "
+		        "and domain",
+		        what, reason, msg);
+	default:
+		return dormant_error_set(err, DORMANT_ERR_HTTP,
+		                         "%s: HTTP %ld (%s: %s)", what,
+		                         resp->status, reason, msg);
+	}
+}
+
+/* The users.list URL of one page; *url is freed by the caller. */
+static enum dormant_status
+list_url(const struct gcp_live *g, const char *page_token, char **url,
+         struct dormant_error *err)
+{
+	struct dormant_buf b;
+	char *who = dormant_http_urlencode(g->domain ? g->domain : g->customer);
+	char *fields = dormant_http_urlencode(LIST_FIELDS);
+	char *tok = page_token ? dormant_http_urlencode(page_token) : NULL;
+	enum dormant_status st = DORMANT_ERR_NOMEM;
+
+	*url = NULL;
+	dormant_buf_init(&b, 0);
+	if (!who || !fields || (page_token && !tok))
+		goto out;
+	st = dormant_buf_appendf(&b,
+	                         "%s" USERS_PATH "?%s=%s&maxResults=%d"
+	                         "&projection=basic&viewType=admin_view"
+	                         "&fields=%s",
+	                         g->endpoint, g->domain ? "domain" : "customer",
+	                         who, PAGE_SIZE, fields);
+	if (st == DORMANT_OK && tok)
+		st = dormant_buf_appendf(&b, "&pageToken=%s", tok);
+	if (st == DORMANT_OK)
+		*url = dormant_buf_steal(&b);
+out:
+	free(who);
+	free(fields);
+	free(tok);
+	dormant_buf_free(&b);
+	if (st != DORMANT_OK)
+		return dormant_error_set(err, st, "users.list: out of memory");
+	return DORMANT_OK;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+enum dormant_status
+gcp_directory_list(struct gcp_live *g, struct dormant_sink *sink,
+                   struct dormant_error *err)
+{
+	char what[64];
+	struct gcp_users_listing ls = {.what = what, .scope = g->domain};
+	struct dormant_http_response resp = {0};
+	struct dormant_http *http = NULL;
+	char *url = NULL, *token = NULL, *next = NULL;
+	const char *who = g->domain ? g->domain : g->customer;
+	int64_t start = mono_ms();
+	size_t page;
+	enum dormant_status st;
+
+	st = gcp_live_http_new(g, &http, err);
+	if (st != DORMANT_OK)
+		goto out;
+	/* users.list gives no total; the pace is what can be promised. */
+	if (g->host->log)
+		g->host->log(g->host, DORMANT_LOG_INFO,
+		             "listing the users of %s as %s: %d users a "
+		             "users.list call, paced to %ld calls a minute "
+		             "(requests_per_minute): 100,000 users are 200 "
+		             "calls, at least %.1f s plus the API's latency",
+		             who, g->subject, PAGE_SIZE, g->rpm,
+		             dormant_ratelimit_eta(g->pacer, 200));
+	for (page = 1;; page++) {
+		if (page > MAX_PAGES) {
+			st = dormant_error_set(
+			        err, DORMANT_ERR_PARSE,
+			        "users.list: more than %d pages; "
+			        "the listing does not end",
+			        MAX_PAGES);
+			goto out;
+		}
+		snprintf(what, sizeof(what), "users.list page %zu", page);
+		free(url);
+		st = list_url(g, token, &url, err);
+		if (st != DORMANT_OK)
+			goto out;
+		st = call(g, http, GCP_SCOPE_READ, "GET", url, NULL, what,
+		          &resp, err);
+		if (st != DORMANT_OK)
+			goto out;
+		if (resp.status != 200) {
+			st = failure(g, GCP_SCOPE_READ, what, &resp, err);
+			goto out;
+		}
+		st = gcp_directory_users_page(&ls, resp.body, resp.body_len,
+		                              sink, &next, err);
+		dormant_http_response_clear(&resp);
+		if (st != DORMANT_OK)
+			goto out;
+		if (!next)
+			break;
+		/* An opaque token that comes back unchanged would list the
+		 * same page forever. */
+		if (token && strcmp(token, next) == 0) {
+			st = dormant_error_set(err, DORMANT_ERR_PARSE,
+			                       "%s: nextPageToken repeats the "
+			                       "page's own token",
+			                       what);
+			goto out;
+		}
+		free(token);
+		token = next;
+		next = NULL;
+		if (page % PROGRESS_PAGES == 0 && g->host->log) {
+			double secs = (double)(mono_ms() - start) / 1000.0;
+			g->host->log(g->host, DORMANT_LOG_INFO,
+			             "%s: %zu users in %zu pages, %.0f users/s",
+			             who, ls.users, page,
+			             secs > 0 ? (double)ls.users / secs : 0.0);
+		}
+	}
+	if (g->host->log)
+		g->host->log(g->host, DORMANT_LOG_INFO,
+		             "%s: %zu users in %zu pages, %.1f s", who,
+		             ls.users, page,
+		             (double)(mono_ms() - start) / 1000.0);
+out:
+	dormant_http_response_clear(&resp);
+	dormant_http_free(http);
+	free(url);
+	free(token);
+	free(next);
+	gcp_users_listing_free(&ls);
+	return st;
+}
+
+/* Digits only: the id goes into the URL path unencoded. */
+static bool
+id_valid(const char *id)
+{
+	size_t n = 0;
+
+	for (; id[n]; n++)
+		if (id[n] < '0' || id[n] > '9')
+			return false;
+	return n > 0 && n <= GCP_ID_MAX;
+}
+
+/* users.get (get = true) or users.patch of one user, checked: the answer
+ * must be that user. */
+static enum dormant_status
+one_user(struct gcp_live *g, const char *id, const char *patch,
+         enum gcp_scope scope, const char *verb, struct gcp_user_facts *facts,
+         struct dormant_error *err)
+{
+	struct dormant_http_response resp = {0};
+	struct dormant_http *http = NULL;
+	struct dormant_buf url;
+	char what[64 + GCP_ID_MAX];
+	char *fields = dormant_http_urlencode(USER_FIELDS);
+	enum dormant_status st;
+
+	dormant_buf_init(&url, 0);
+	if (!id || !id_valid(id)) {
+		st = dormant_error_set(err, DORMANT_ERR_USAGE,
+		                       "%s: not a numeric Google user id",
+		                       verb);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "%s %s", verb, id);
+	if (!fields) {
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                       "%s: out of memory", what);
+		goto out;
+	}
+	st = dormant_buf_appendf(&url,
+	                         "%s" USERS_PATH "/%s?projection=basic"
+	                         "&viewType=admin_view&fields=%s",
+	                         g->endpoint, id, fields);
+	if (st != DORMANT_OK) {
+		st = dormant_error_set(err, st, "%s: out of memory", what);
+		goto out;
+	}
+	st = gcp_live_http_take(g, &http, err);
+	if (st != DORMANT_OK)
+		goto out;
+	st = call(g, http, scope, patch ? "PATCH" : "GET", url.data, patch,
+	          what, &resp, err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (resp.status != 200) {
+		st = failure(g, scope, what, &resp, err);
+		goto out;
+	}
+	st = gcp_directory_user_parse(resp.body, resp.body_len, what, facts,
+	                              err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (strcmp(facts->id, id) != 0) {
+		st = dormant_error_set(err, DORMANT_ERR_PARSE,
+		                       "%s: the answer is about user %s", what,
+		                       facts->id);
+		goto out;
+	}
+out:
+	dormant_http_response_clear(&resp);
+	gcp_live_http_give(g, http);
+	dormant_buf_free(&url);
+	free(fields);
+	return st;
+}
+
+enum dormant_status
+gcp_directory_last_login(struct gcp_live *g, const char *id,
+                         int64_t *last_login, struct dormant_error *err)
+{
+	struct gcp_user_facts f;
+	enum dormant_status st;
+
+	*last_login = DORMANT_TIME_NONE;
+	st = one_user(g, id, NULL, GCP_SCOPE_READ, "users.get", &f, err);
+	if (st == DORMANT_OK)
+		*last_login = f.last_login;
+	return st;
+}
+
+enum dormant_status
+gcp_directory_set_suspended(struct gcp_live *g, const char *id, bool suspended,
+                            struct dormant_error *err)
+{
+	struct gcp_user_facts f;
+	const char *body =
+	        suspended ? "{\"suspended\":true}" : "{\"suspended\":false}";
+	const char *verb = suspended ? "users.patch suspended=true"
+	                             : "users.patch suspended=false";
+	enum dormant_status st;
+
+	/* Patching an already suspended user to suspended answers 200 with
+	 * the user unchanged: disable and enable are idempotent as they
+	 * are. */
+	st = one_user(g, id, body, GCP_SCOPE_WRITE, verb, &f, err);
+	if (st != DORMANT_OK)
+		return st;
+	if (f.suspended != suspended)
+		return dormant_error_set(err, DORMANT_ERR_HTTP,
+		                         "%s %s: the answer says suspended=%s",
+		                         verb, id,
+		                         f.suspended ? "true" : "false");
+	if (g->host->log)
+		g->host->log(g->host, DORMANT_LOG_INFO, "%s %s: done", verb,
+		             id);
+	return DORMANT_OK;
+}

@@ -1,0 +1,968 @@
+"""dormant test mock: Google's OAuth 2.0 token endpoint and the Admin SDK
+Directory API (users.list, users.get, users.patch), as strict as the real
+ones.
+
+Token endpoint (POST /token), as "Using OAuth 2.0 for Server to Server
+Applications" describes it: a form body with grant_type
+urn:ietf:params:oauth:grant-type:jwt-bearer and an RS256 JWT assertion,
+whose signature is checked against the public half of the service
+account's key (--sa-key), whose header must carry kid = private_key_id and
+whose claims must carry iss = client_email, sub = a user of the domain,
+scope = Directory scopes the service account was delegated
+(--delegated-scopes), aud = this endpoint's URL, iat/exp at most an hour
+apart around the mock's clock. Errors are the real ones: 401
+unauthorized_client (no delegation for a scope), 400 invalid_grant (clock,
+subject, signature, audience).
+
+Directory API (/admin/directory/v1/users...): every call needs a Bearer
+token the token endpoint issued and not expired or revoked, with a scope
+that allows the call (a readonly token cannot suspend: 403
+insufficientPermissions), made as an admin subject (else 403 forbidden).
+users.list takes customer or domain, maxResults 1..500, rejects unknown
+query parameters, pages with opaque HMAC-signed tokens bound to the query,
+and honours fields= (a field outside the User schema is a 400). Quota:
+--quota N/SECONDS per subject answers 403 userRateLimitExceeded past the
+limit, as the real 2,400-a-minute quota does.
+
+The domain: --users N users, user i's every field a pure function of
+(i, --seed, --now), so that a test can recompute the truth (make_user, and
+--check REPORT compares a dormant JSON report with it verdict by verdict).
+
+Faults on demand: --throttle-list N (the first N users.list calls get 403
+userRateLimitExceeded; --throttle-status 429 for rateLimitExceeded),
+--throttle-always, --fault KIND:PAGE (badjson, http500, loop, nolastlogin,
+badtime), --latency-ms (every answer takes that long), --token-ttl,
+--clock-skew, --fresh-login (users.get sees a sign-in users.list did not).
+
+Control paths (not counted): GET /_mock/gcp/state (tokens issued per
+scope, assertions seen, patches, list calls, throttled answers), POST
+/_mock/gcp/revoke (revoke every token), POST /_mock/gcp/login?id=ID&time=T
+(the user signs in).
+
+Helper modes (no server): --make-key PEM TOKEN_URI prints a service-account
+key file for the PEM private key; --check REPORT compares a report.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import socket
+import sys
+import time
+import urllib.parse
+from datetime import datetime, timezone
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mockserver  # noqa: E402
+
+SCOPE_RO = "https://www.googleapis.com/auth/admin.directory.user.readonly"
+SCOPE_RW = "https://www.googleapis.com/auth/admin.directory.user"
+GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+CLIENT_EMAIL = "dormant-scan@dormant-test.iam.gserviceaccount.com"
+CLIENT_ID = "113958265398234567890"
+KEY_ID = "3f1b0c6e2a9d4c7b8e5f1a2b3c4d5e6f7a8b9c0d"
+CUSTOMER_ID = "C03mock42"
+DOMAIN = "example.com"
+ID_BASE = 10 ** 20  # user ids are 21 digits, as Google's
+NEVER = "1970-01-01T00:00:00.000Z"
+DAY = 86400
+
+# users.list query parameters (Directory API reference, users.list, plus
+# the system parameters every Google API takes).
+LIST_PARAMS = {"customer", "domain", "maxResults", "pageToken", "fields",
+               "projection", "viewType", "orderBy", "sortOrder", "query",
+               "showDeleted", "customFieldMask", "event", "prettyPrint",
+               "alt", "quotaUser"}
+GET_PARAMS = {"fields", "projection", "viewType", "customFieldMask",
+              "prettyPrint", "alt", "quotaUser"}
+
+# The User resource's members (Directory API reference, "Resource: User"),
+# for fields= validation; None = a leaf, a dict = its members, ANY = any.
+ANY = object()
+USER_SCHEMA = {
+    "kind": None, "etag": None, "id": None, "primaryEmail": None,
+    "name": {"givenName": None, "familyName": None, "fullName": None,
+             "displayName": None},
+    "isAdmin": None, "isDelegatedAdmin": None, "lastLoginTime": None,
+    "creationTime": None, "agreedToTerms": None, "suspended": None,
+    "suspensionReason": None, "archived": None,
+    "changePasswordAtNextLogin": None, "ipWhitelisted": None,
+    "emails": ANY, "phones": ANY, "addresses": ANY, "organizations": ANY,
+    "externalIds": ANY, "relations": ANY, "aliases": None,
+    "nonEditableAliases": None, "customerId": None, "orgUnitPath": None,
+    "isMailboxSetup": None, "isEnrolledIn2Sv": None,
+    "isEnforcedIn2Sv": None, "includeInGlobalAddressList": None,
+    "thumbnailPhotoUrl": None, "thumbnailPhotoEtag": None,
+    "recoveryEmail": None, "recoveryPhone": None, "languages": ANY,
+    "gender": ANY, "customSchemas": ANY, "deletionTime": None,
+}
+LIST_SCHEMA = {"kind": None, "etag": None, "trigger_event": None,
+               "nextPageToken": None, "users": USER_SCHEMA}
+
+
+# -- the domain ------------------------------------------------------------
+
+def parse_time(s):
+    return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+               .replace(tzinfo=timezone.utc).timestamp())
+
+
+def fmt_ms(t, ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + \
+        ".%03dZ" % ms
+
+
+def mix(i, seed, salt):
+    """64-bit splitmix of (i, seed, salt): the domain's only randomness."""
+    z = (i * 0x9E3779B97F4A7C15 + seed * 0xBF58476D1CE4E5B9 + salt *
+         0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return z ^ (z >> 31)
+
+
+def user_facts(i, seed, now):
+    """The facts of user i: times in whole seconds (+ ms), flags."""
+    h = [mix(i, seed, k) for k in range(8)]
+    created = now - (1 + h[0] % 2000) * DAY - h[1] % DAY
+    never = h[2] % 20 == 0
+    # Most people signed in this month; one in six long ago.
+    span = 30 if h[3] % 6 else 1000
+    last = now - (h[3] // 6 % span) * DAY - h[4] % DAY
+    if i % 1000 == 1:  # created yesterday, never signed in: not dormant
+        created, never = now - DAY, True
+    if i % 5000 == 2:  # idle exactly 90 days: not dormant
+        last, never, created = now - 90 * DAY, False, now - 500 * DAY
+    if i % 5000 == 3:  # 90 days and a second: dormant
+        last, never, created = now - 90 * DAY - 1, False, now - 500 * DAY
+    if last < created:
+        last = created + h[5] % DAY
+    return {
+        "created": created, "created_ms": h[6] % 1000,
+        "last": None if never else last, "last_ms": h[7] % 1000,
+        "admin": h[5] % 997 == 0, "delegated": h[6] % 991 == 1,
+        "suspended": h[7] % 37 == 5, "archived": h[1] % 101 == 7,
+        "2sv": h[2] % 3 == 0, "2sv_enforced": h[3] % 5 == 0,
+    }
+
+
+def email_of(i):
+    return "user%06d@%s" % (i, DOMAIN)
+
+
+def full_name(i):
+    return "Zo\u00eb \u00dcnicode" if i == 3 else "User %d" % i
+
+
+def make_user(i, seed, now, overrides=None):
+    """User i as the Directory API's admin view returns it (projection
+    basic), every member a pure function of (i, seed, now)."""
+    f = user_facts(i, seed, now)
+    o = (overrides or {}).get(i, {})
+    suspended = o.get("suspended", f["suspended"])
+    last = o.get("last", f["last"])
+    uid = str(ID_BASE + i)
+    u = {
+        "kind": "admin#directory#user",
+        "id": uid,
+        "etag": '"etag-%d"' % i,
+        "primaryEmail": email_of(i),
+        "name": {"givenName": "User", "familyName": str(i),
+                 "fullName": full_name(i)},
+        "isAdmin": f["admin"],
+        "isDelegatedAdmin": f["delegated"],
+        "lastLoginTime": NEVER if last is None else
+        fmt_ms(last, f["last_ms"]),
+        "creationTime": fmt_ms(f["created"], f["created_ms"]),
+        "agreedToTerms": True,
+        "suspended": suspended,
+        "archived": f["archived"],
+        "changePasswordAtNextLogin": False,
+        "ipWhitelisted": False,
+        "emails": [{"address": email_of(i), "primary": True}],
+        "phones": [{"value": "+1 555 01%05d" % (i % 100000),
+                    "type": "work"}],
+        "addresses": [{"type": "work", "formatted":
+                       "%d Main Street, Springfield" % i}],
+        "organizations": [{"name": "Example", "title": "Staff",
+                           "primary": True}],
+        "customerId": CUSTOMER_ID,
+        "orgUnitPath": "/" if i % 4 else "/Sales",
+        "isMailboxSetup": True,
+        "isEnrolledIn2Sv": f["2sv"],
+        "isEnforcedIn2Sv": f["2sv_enforced"],
+        "includeInGlobalAddressList": True,
+        "thumbnailPhotoUrl":
+            "https://lh3.googleusercontent.com/a/photo-%d" % i,
+    }
+    if suspended:
+        u["suspensionReason"] = "ADMIN"
+    return u
+
+
+# -- fields= (Google's partial response syntax) -----------------------------
+
+class FieldError(Exception):
+    pass
+
+
+def parse_fields(s):
+    """'a,b/c,d(e,f)' -> {'a': True, 'b': {'c': True}, 'd': {...}}."""
+    pos = 0
+
+    def selection(depth):
+        nonlocal pos
+        tree = {}
+        while True:
+            start = pos
+            while pos < len(s) and s[pos] not in ",()/":
+                pos += 1
+            name = s[start:pos]
+            if not name:
+                raise FieldError(s)
+            node = tree
+            path = [name]
+            while pos < len(s) and s[pos] == "/":
+                pos += 1
+                start = pos
+                while pos < len(s) and s[pos] not in ",()/":
+                    pos += 1
+                if start == pos:
+                    raise FieldError(s)
+                path.append(s[start:pos])
+            sub = True
+            if pos < len(s) and s[pos] == "(":
+                pos += 1
+                sub = selection(depth + 1)
+                if pos >= len(s) or s[pos] != ")":
+                    raise FieldError(s)
+                pos += 1
+            for p in path[:-1]:
+                nxt = node.get(p)
+                if nxt is True:
+                    break
+                if nxt is None:
+                    nxt = node[p] = {}
+                node = nxt
+            else:
+                node[path[-1]] = sub
+            if pos < len(s) and s[pos] == ",":
+                pos += 1
+                continue
+            if depth > 0 and pos < len(s) and s[pos] == ")":
+                return tree
+            if depth == 0 and pos == len(s):
+                return tree
+            raise FieldError(s)
+
+    return selection(0)
+
+
+def check_fields(tree, schema):
+    for name, sub in tree.items():
+        if name == "*":
+            continue
+        if schema is ANY:
+            continue
+        if name not in schema:
+            raise FieldError(name)
+        if sub is not True:
+            inner = schema[name]
+            if inner is None:
+                raise FieldError(name)
+            check_fields(sub, inner)
+
+
+def apply_fields(obj, tree):
+    if tree is True:
+        return obj
+    if isinstance(obj, list):
+        return [apply_fields(x, tree) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    if "*" in tree:
+        return obj
+    return {k: apply_fields(obj[k], sub) for k, sub in tree.items()
+            if k in obj}
+
+
+# -- RSA over the standard library ------------------------------------------
+
+def der_read(buf, pos):
+    """One DER TLV at pos: (tag, value bytes, next pos)."""
+    tag = buf[pos]
+    length = buf[pos + 1]
+    pos += 2
+    if length & 0x80:
+        n = length & 0x7F
+        length = int.from_bytes(buf[pos:pos + n], "big")
+        pos += n
+    return tag, buf[pos:pos + length], pos + length
+
+
+def rsa_public_from_pem(pem):
+    """(n, e) of a PKCS#8 or PKCS#1 RSA private key in PEM."""
+    lines = [ln for ln in pem.strip().splitlines()
+             if not ln.startswith("-----")]
+    der = base64.b64decode("".join(lines))
+    tag, body, _ = der_read(der, 0)
+    if "BEGIN PRIVATE KEY" in pem:  # PKCS#8: unwrap the OCTET STRING
+        pos = 0
+        _, _, pos = der_read(body, pos)      # version
+        _, _, pos = der_read(body, pos)      # AlgorithmIdentifier
+        _, inner, _ = der_read(body, pos)    # privateKey
+        _, body, _ = der_read(inner, 0)
+    pos = 0
+    _, _, pos = der_read(body, pos)          # version
+    _, n, pos = der_read(body, pos)
+    _, e, pos = der_read(body, pos)
+    return int.from_bytes(n, "big"), int.from_bytes(e, "big")
+
+
+# RFC 8017 section 9.2: DigestInfo of SHA-256.
+SHA256_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def rs256_verify(n, e, data, sig):
+    k = (n.bit_length() + 7) // 8
+    if len(sig) != k:
+        return False
+    m = pow(int.from_bytes(sig, "big"), e, n).to_bytes(k, "big")
+    t = SHA256_PREFIX + hashlib.sha256(data).digest()
+    expected = b"\x00\x01" + b"\xff" * (k - len(t) - 3) + b"\x00" + t
+    return hmac.compare_digest(m, expected)
+
+
+def b64url_decode(s):
+    if not all(c.isalnum() or c in "-_" for c in s):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+# -- the server -------------------------------------------------------------
+
+def google_error(code, message, reason, status, domain="global",
+                 info=None, extra=None):
+    """Google's JSON error body."""
+    err = {"code": code, "message": message,
+           "errors": [dict({"message": message, "domain": domain,
+                            "reason": reason}, **(extra or {}))],
+           "status": status}
+    if info:
+        err["details"] = [{"@type": "type.googleapis.com/google.rpc."
+                           "ErrorInfo", "reason": info,
+                           "domain": "googleapis.com"}]
+    return {"error": err}
+
+
+class GoogleHandler(mockserver.MockHandler):
+    ROUTES = [
+        ("POST", r"^/token$", "token"),
+        ("GET", r"^/admin/directory/v1/users$", "users_list"),
+        ("GET", r"^/admin/directory/v1/users/([^/]+)$", "users_get"),
+        ("PATCH", r"^/admin/directory/v1/users/([^/]+)$", "users_patch"),
+    ]
+
+    @property
+    def st(self):
+        return self.server.state
+
+    def setup(self):
+        super().setup()
+        # The head and the body leave in two writes; with Nagle's
+        # algorithm the body's last segment would wait for the client's
+        # delayed ACK (40 ms), a delay no real service has.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY,
+                                   1)
+
+    def route(self, req):
+        self.arrived = time.monotonic()
+        return super().route(req)
+
+    def send(self, status, body=b"", content_type="text/plain",
+             headers=None):
+        # --latency-ms is the time an answer takes, the mock's own work
+        # included, as a real service's latency is: the answer leaves no
+        # sooner than that after the request arrived.
+        ms = self.st["args"].latency_ms
+        if ms and hasattr(self, "arrived"):
+            left = self.arrived + ms / 1000.0 - time.monotonic()
+            if left > 0:
+                time.sleep(left)
+        super().send(status, body, content_type, headers)
+
+    def mock_now(self):
+        return time.time() + self.st["args"].clock_skew
+
+    def send_compact(self, status, obj, headers=None):
+        self.send(status, json.dumps(obj, separators=(",", ":")),
+                  "application/json; charset=UTF-8", headers)
+
+    # -- token endpoint ---------------------------------------------------
+
+    def oauth_error(self, status, code, desc):
+        self.send_compact(status, {"error": code,
+                                   "error_description": desc})
+
+    def token(self, req, match):
+        a = self.st["args"]
+        ctype = req.headers.get("Content-Type", "")
+        if not ctype.startswith("application/x-www-form-urlencoded"):
+            return self.oauth_error(400, "invalid_request",
+                                    "Bad Request")
+        form = req.form()
+        if form.get("grant_type") != GRANT:
+            return self.oauth_error(400, "unsupported_grant_type",
+                                    "Invalid grant_type: %s"
+                                    % form.get("grant_type", ""))
+        parts = form.get("assertion", "").split(".")
+        bad_jwt = ("invalid_grant", "Invalid JWT: could not be decoded")
+        try:
+            if len(parts) != 3:
+                raise ValueError("parts")
+            header = json.loads(b64url_decode(parts[0]))
+            claims = json.loads(b64url_decode(parts[1]))
+            sig = b64url_decode(parts[2])
+        except (ValueError, UnicodeDecodeError):
+            return self.oauth_error(400, *bad_jwt)
+        if not isinstance(header, dict) or not isinstance(claims, dict):
+            return self.oauth_error(400, *bad_jwt)
+        with self.server.lock:
+            self.st["assertions"].append({"header": header,
+                                          "claims": claims})
+        if header.get("alg") != "RS256" or \
+                header.get("typ", "JWT") != "JWT":
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid JWT: unsupported algorithm")
+        if header.get("kid") != self.st["key_id"]:
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid JWT Signature.")
+        if not rs256_verify(self.st["n"], self.st["e"],
+                            (parts[0] + "." + parts[1]).encode(), sig):
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid JWT Signature.")
+        if claims.get("iss") != self.st["client_email"]:
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid JWT: iss: account not found")
+        aud = "https://127.0.0.1:%d/token" % self.server.port
+        if claims.get("aud") != aud:
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid JWT: Failed audience check. "
+                                    "The right audience is " + aud)
+        iat, exp = claims.get("iat"), claims.get("exp")
+        now = self.mock_now()
+        if not isinstance(iat, int) or not isinstance(exp, int) or \
+                isinstance(iat, bool) or exp <= iat or \
+                exp - iat > 3600 or iat > now + 60 or exp < now:
+            return self.oauth_error(
+                400, "invalid_grant",
+                "Invalid JWT: Token must be a short-lived token (60 "
+                "minutes) and in a reasonable timeframe. Check your iat "
+                "and exp values in the JWT claim.")
+        sub = claims.get("sub")
+        if not isinstance(sub, str) or \
+                sub not in self.st["admins"] and \
+                sub not in self.st["non_admins"]:
+            return self.oauth_error(400, "invalid_grant",
+                                    "Invalid email or User ID")
+        scopes = str(claims.get("scope", "")).split()
+        if not scopes or any(s not in (SCOPE_RO, SCOPE_RW)
+                             for s in scopes):
+            return self.oauth_error(400, "invalid_scope",
+                                    "Invalid OAuth scope or ID token "
+                                    "audience provided.")
+        if any(s not in self.st["delegated"] for s in scopes):
+            return self.oauth_error(
+                401, "unauthorized_client",
+                "Client is unauthorized to retrieve access tokens using "
+                "this method, or client not authorized for any of the "
+                "scopes requested.")
+        tok = "ya29.mock-" + secrets.token_urlsafe(32)
+        with self.server.lock:
+            self.st["tokens"][tok] = {"scopes": set(scopes), "sub": sub,
+                                      "exp": time.time() + a.token_ttl}
+            for s in scopes:
+                self.st["issued"][s] = self.st["issued"].get(s, 0) + 1
+        self.send_compact(200, {"access_token": tok,
+                                "expires_in": a.token_ttl,
+                                "scope": " ".join(scopes),
+                                "token_type": "Bearer"})
+
+    # -- Directory API: checks every call goes through --------------------
+
+    def unauthenticated(self, missing):
+        if missing:
+            body = google_error(
+                401, "Request is missing required authentication "
+                "credential. Expected OAuth 2 access token, login cookie "
+                "or other valid authentication credential.",
+                "required", "UNAUTHENTICATED",
+                extra={"location": "Authorization",
+                       "locationType": "header"})
+        else:
+            body = google_error(
+                401, "Request had invalid authentication credentials. "
+                "Expected OAuth 2 access token, login cookie or other "
+                "valid authentication credential.", "authError",
+                "UNAUTHENTICATED",
+                extra={"location": "Authorization",
+                       "locationType": "header"})
+        self.send_compact(401, body, {"WWW-Authenticate":
+                                      'Bearer realm="https://accounts.'
+                                      'google.com/"'})
+
+    def authorize(self, req, write):
+        """The caller's subject, or None once an error was sent."""
+        tok = req.bearer()
+        if tok is None:
+            self.unauthenticated(True)
+            return None
+        with self.server.lock:
+            info = self.st["tokens"].get(tok)
+        if info is None or info["exp"] < time.time():
+            self.unauthenticated(False)
+            return None
+        allowed = {SCOPE_RW} if write else {SCOPE_RO, SCOPE_RW}
+        if not info["scopes"] & allowed:
+            self.send_compact(403, google_error(
+                403, "Request had insufficient authentication scopes.",
+                "insufficientPermissions", "PERMISSION_DENIED",
+                info="ACCESS_TOKEN_SCOPE_INSUFFICIENT"))
+            return None
+        sub = info["sub"]
+        if sub not in self.st["admins"]:
+            self.send_compact(403, google_error(
+                403, "Not Authorized to access this resource/api",
+                "forbidden", "PERMISSION_DENIED"))
+            return None
+        if self.over_quota(sub):
+            return None
+        return sub
+
+    def throttle(self):
+        a = self.st["args"]
+        with self.server.lock:
+            self.st["throttled"] += 1
+        if a.throttle_status == 429:
+            return self.send_compact(429, google_error(
+                429, "Rate limit exceeded.", "rateLimitExceeded",
+                "RESOURCE_EXHAUSTED", domain="usageLimits"))
+        self.send_compact(403, google_error(
+            403, "Quota exceeded for quota metric 'Queries' and limit "
+            "'Queries per minute per user' of service "
+            "'admin.googleapis.com' for consumer 'project_number:"
+            "123456789012'.", "userRateLimitExceeded",
+            "PERMISSION_DENIED", domain="usageLimits",
+            info="RATE_LIMIT_EXCEEDED"))
+
+    def over_quota(self, sub):
+        """The per-user quota: --quota N/SECONDS, a sliding window."""
+        limit, window = self.st["quota"]
+        if not limit:
+            return False
+        now = time.monotonic()
+        with self.server.lock:
+            q = [t for t in self.st["calls"].get(sub, [])
+                 if t > now - window]
+            over = len(q) >= limit
+            q.append(now)  # a refused call counts too, as Google's
+            self.st["calls"][sub] = q
+        if over:
+            self.throttle()
+        return over
+
+    def bad_request(self, message, reason="invalid"):
+        self.send_compact(400, google_error(400, message, reason,
+                                            "INVALID_ARGUMENT"))
+
+    def unknown_params(self, req, known):
+        for name in req.query:
+            if name not in known:
+                self.bad_request(
+                    "Invalid JSON payload received. Unknown name \"%s\": "
+                    "Cannot bind query parameter. Field '%s' could not be "
+                    "found in request message." % (name, name))
+                return True
+        for name, values in req.query.items():
+            if len(values) > 1:
+                self.bad_request("Duplicate query parameter %s" % name)
+                return True
+        return False
+
+    def fields_of(self, req, schema):
+        """The parsed fields= selection (True: everything), or None once
+        an error was sent."""
+        f = req.arg("fields")
+        if f is None:
+            return True
+        with self.server.lock:
+            self.st["fields_seen"].add(f)
+        try:
+            tree = parse_fields(f)
+            check_fields(tree, schema)
+        except FieldError as e:
+            self.bad_request("Invalid field selection %s" % e.args[0],
+                             "invalidParameter")
+            return None
+        return tree
+
+    def view(self, user, req):
+        """The domain_public view leaves out what only admins see."""
+        if req.arg("viewType", "admin_view") == "domain_public":
+            for k in ("isAdmin", "isDelegatedAdmin", "lastLoginTime",
+                      "suspended", "archived", "isEnrolledIn2Sv",
+                      "isEnforcedIn2Sv", "customerId"):
+                user.pop(k, None)
+        return user
+
+    def user_index(self, key):
+        key = urllib.parse.unquote(key)
+        a = self.st["args"]
+        if key.isdigit():
+            i = int(key) - ID_BASE
+        elif key.startswith("user") and key.endswith("@" + DOMAIN):
+            try:
+                i = int(key[4:-len(DOMAIN) - 1])
+            except ValueError:
+                return None
+        else:
+            return None
+        return i if 0 <= i < a.users else None
+
+    def not_found(self):
+        self.send_compact(404, google_error(
+            404, "Resource Not Found: userKey", "notFound", "NOT_FOUND"))
+
+    # -- users.list -------------------------------------------------------
+
+    def page_token(self, offset, binding):
+        body = ("%d:%s" % (offset, binding)).encode()
+        mac = hmac.new(self.st["secret"], body, "sha256").digest()[:12]
+        return base64.urlsafe_b64encode(body + mac).decode().rstrip("=")
+
+    def page_offset(self, token, binding):
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            body, mac = raw[:-12], raw[-12:]
+            good = hmac.new(self.st["secret"], body,
+                            "sha256").digest()[:12]
+            off, bound = body.decode().split(":", 1)
+            if not hmac.compare_digest(mac, good) or bound != binding:
+                return None
+            return int(off)
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+    def users_list(self, req, match):
+        a = self.st["args"]
+        if self.unknown_params(req, LIST_PARAMS):
+            return
+        sub = self.authorize(req, False)
+        if sub is None:
+            return
+        with self.server.lock:
+            self.st["list_calls"] += 1
+            n_call = self.st["list_calls"]
+        if a.throttle_always or n_call <= a.throttle_list:
+            return self.throttle()
+        customer, domain = req.arg("customer"), req.arg("domain")
+        if not customer and not domain:
+            return self.bad_request("Bad Request", "badRequest")
+        if customer and customer not in ("my_customer", CUSTOMER_ID):
+            return self.bad_request("Bad Request", "badRequest")
+        if domain and domain != DOMAIN:
+            self.send_compact(403, google_error(
+                403, "Not Authorized to access this resource/api",
+                "forbidden", "PERMISSION_DENIED"))
+            return
+        try:
+            size = int(req.arg("maxResults", "100"))
+        except ValueError:
+            return self.bad_request("Invalid value '%s'"
+                                    % req.arg("maxResults"))
+        if not 1 <= size <= 500:
+            return self.bad_request(
+                "Invalid value '%d'. Values must be within the range: "
+                "[1, 500]" % size)
+        if req.arg("projection", "basic") not in ("basic", "custom",
+                                                  "full"):
+            return self.bad_request("Invalid value for projection")
+        if req.arg("viewType", "admin_view") not in ("admin_view",
+                                                     "domain_public"):
+            return self.bad_request("Invalid value for viewType")
+        tree = self.fields_of(req, LIST_SCHEMA)
+        if tree is None:
+            return
+        binding = "%s|%s|%d|%s" % (customer, domain, size,
+                                   req.arg("query", ""))
+        token = req.arg("pageToken")
+        offset = 0
+        if token is not None:
+            offset = self.page_offset(token, binding)
+            if offset is None:
+                return self.bad_request("Invalid page token")
+        page_no = offset // size + 1
+        faults = self.st["faults"].get(page_no, set())
+        if "http500" in faults:
+            return self.send_compact(500, google_error(
+                500, "Backend Error", "backendError", "INTERNAL"))
+        if "badjson" in faults:
+            return self.send(200, '{"kind":"admin#directory#users","users'
+                             '":[{"id":"1"', "application/json")
+        end = min(offset + size, a.users)
+        with self.server.lock:
+            overrides = dict(self.st["overrides"])
+        users = [self.view(make_user(i, a.seed, self.st["now"],
+                                     overrides), req)
+                 for i in range(offset, end)]
+        if "nolastlogin" in faults and users:
+            users[0].pop("lastLoginTime", None)
+        if "badtime" in faults and users:
+            users[-1]["lastLoginTime"] = "yesterday"
+        body = {"kind": "admin#directory#users", "etag": '"list-etag"'}
+        if users:
+            body["users"] = users
+        if end < a.users:
+            body["nextPageToken"] = self.page_token(end, binding)
+        if "loop" in faults and token is not None:
+            body["nextPageToken"] = token
+        self.send_compact(200, apply_fields(body, tree))
+
+    # -- users.get and users.patch ----------------------------------------
+
+    def users_get(self, req, match):
+        a = self.st["args"]
+        if self.unknown_params(req, GET_PARAMS):
+            return
+        if self.authorize(req, False) is None:
+            return
+        i = self.user_index(match.group(1))
+        if i is None:
+            return self.not_found()
+        tree = self.fields_of(req, USER_SCHEMA)
+        if tree is None:
+            return
+        with self.server.lock:
+            self.st["gets"] += 1
+            overrides = dict(self.st["overrides"])
+        user = self.view(make_user(i, a.seed, self.st["now"], overrides),
+                         req)
+        if i in self.st["fresh"] and "lastLoginTime" in user:
+            # Signed in since the listing: only a re-read sees it.
+            user["lastLoginTime"] = fmt_ms(self.st["now"] - 3600, 0)
+        self.send_compact(200, apply_fields(user, tree))
+
+    def users_patch(self, req, match):
+        a = self.st["args"]
+        if self.unknown_params(req, GET_PARAMS):
+            return
+        sub = self.authorize(req, True)
+        if sub is None:
+            return
+        if not req.headers.get("Content-Type", "").startswith(
+                "application/json"):
+            return self.bad_request("Invalid JSON payload received.")
+        try:
+            patch = req.json()
+        except (ValueError, UnicodeDecodeError):
+            return self.bad_request("Invalid JSON payload received.")
+        if not isinstance(patch, dict) or set(patch) != {"suspended"} or \
+                not isinstance(patch["suspended"], bool):
+            # dormant sends exactly this; anything else is a bug.
+            return self.bad_request("Invalid JSON payload received.")
+        i = self.user_index(match.group(1))
+        if i is None:
+            return self.not_found()
+        tree = self.fields_of(req, USER_SCHEMA)
+        if tree is None:
+            return
+        with self.server.lock:
+            self.st["overrides"].setdefault(i, {})["suspended"] = \
+                patch["suspended"]
+            self.st["patches"].append({"id": str(ID_BASE + i),
+                                       "suspended": patch["suspended"],
+                                       "subject": sub})
+            overrides = dict(self.st["overrides"])
+        user = make_user(i, a.seed, self.st["now"], overrides)
+        self.send_compact(200, apply_fields(user, tree))
+
+    # -- control --------------------------------------------------------
+
+    def _control(self, req):
+        if req.path == "/_mock/gcp/state":
+            with self.server.lock:
+                s = self.st
+                out = {"issued": dict(s["issued"]),
+                       "assertions": list(s["assertions"]),
+                       "patches": list(s["patches"]),
+                       "list_calls": s["list_calls"], "gets": s["gets"],
+                       "throttled": s["throttled"],
+                       "fields_seen": sorted(s["fields_seen"]),
+                       "live_tokens": len(s["tokens"])}
+            return self.send_json(200, out)
+        if req.path == "/_mock/gcp/revoke":
+            with self.server.lock:
+                self.st["tokens"].clear()
+            return self.send_json(200, {"revoked": True})
+        if req.path == "/_mock/gcp/login":
+            i = self.user_index(req.arg("id", ""))
+            if i is None:
+                return self.send_json(404, {"error": "no such user"})
+            with self.server.lock:
+                self.st["overrides"].setdefault(i, {})["last"] = \
+                    parse_time(req.arg("time"))
+            return self.send_json(200, {"ok": True})
+        return super()._control(req)
+
+
+def add_arguments(p):
+    p.add_argument("--sa-key", required=True,
+                   help="the service-account key file the client uses")
+    p.add_argument("--users", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--now", default="2026-11-28T12:00:00Z",
+                   help="the time the domain's data is relative to")
+    p.add_argument("--admins", default="admin@" + DOMAIN,
+                   help="subjects that exist and are admins")
+    p.add_argument("--non-admins", default="staff@" + DOMAIN,
+                   help="subjects that exist but are no admins")
+    p.add_argument("--delegated-scopes", default=SCOPE_RO + "," + SCOPE_RW,
+                   help="scopes domain-wide delegation allows ('none')")
+    p.add_argument("--token-ttl", type=int, default=3600)
+    p.add_argument("--clock-skew", type=int, default=0,
+                   help="seconds the mock's clock is ahead")
+    p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--quota", default="",
+                   help="N/SECONDS: calls a subject may make per window")
+    p.add_argument("--throttle-list", type=int, default=0)
+    p.add_argument("--throttle-always", action="store_true")
+    p.add_argument("--throttle-status", type=int, default=403,
+                   choices=(403, 429))
+    p.add_argument("--fresh-login", default="",
+                   help="I,J,...: users whom users.get shows signed in an "
+                   "hour before --now (since the listing)")
+    p.add_argument("--fault", action="append", default=[],
+                   help="KIND:PAGE, KIND in badjson, http500, loop, "
+                   "nolastlogin, badtime")
+
+
+def setup(server, args):
+    with open(args.sa_key, encoding="utf-8") as f:
+        key = json.load(f)
+    n, e = rsa_public_from_pem(key["private_key"])
+    faults = {}
+    for spec in args.fault:
+        kind, page = spec.split(":")
+        faults.setdefault(int(page), set()).add(kind)
+    quota = (0, 1.0)
+    if args.quota:
+        limit, window = args.quota.split("/")
+        quota = (int(limit), float(window))
+    server.state.update({
+        "args": args, "n": n, "e": e, "key_id": key["private_key_id"],
+        "client_email": key["client_email"],
+        "now": parse_time(args.now),
+        "admins": set(filter(None, args.admins.split(","))),
+        "non_admins": set(filter(None, args.non_admins.split(","))),
+        "delegated": set() if args.delegated_scopes == "none" else
+        set(args.delegated_scopes.split(",")),
+        "secret": secrets.token_bytes(32), "tokens": {}, "issued": {},
+        "assertions": [], "patches": [], "overrides": {},
+        "list_calls": 0, "gets": 0, "throttled": 0, "fields_seen": set(),
+        "faults": faults, "quota": quota, "calls": {},
+        "fresh": {int(x) for x in args.fresh_login.split(",") if x},
+    })
+
+
+# -- helper modes -------------------------------------------------------------
+
+def make_key(pem_path, token_uri):
+    with open(pem_path, encoding="ascii") as f:
+        pem = f.read()
+    print(json.dumps({
+        "type": "service_account", "project_id": "dormant-test",
+        "private_key_id": KEY_ID, "private_key": pem,
+        "client_email": CLIENT_EMAIL, "client_id": CLIENT_ID,
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+        "token_uri": token_uri,
+        "auth_provider_x509_cert_url":
+            "https://www.googleapis.com/oauth2/v1/certs",
+        "client_x509_cert_url": "https://www.googleapis.com/robot/v1/"
+            "metadata/x509/dormant-scan%40dormant-test.iam."
+            "gserviceaccount.com",
+        "universe_domain": "googleapis.com"}, indent=2))
+
+
+def iso(t):
+    return None if t is None else \
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def check(report_path, users, seed, now_s, days, scope):
+    """Compares a dormant JSON report with the truth, user by user."""
+    now = parse_time(now_s)
+    with open(report_path, encoding="utf-8") as f:
+        report = json.load(f)
+    got = {f["id"]: f for f in report["findings"] if f["provider"] ==
+           "gcp"}
+    want = {}
+    for i in range(users):
+        u = user_facts(i, seed, now)
+        if u["suspended"] or u["archived"]:
+            continue
+        ref = u["created"] if u["last"] is None else u["last"]
+        if now - ref <= days * DAY:
+            continue
+        admin = u["admin"] or u["delegated"]
+        want[str(ID_BASE + i)] = {
+            "provider": "gcp", "scope": scope, "id": str(ID_BASE + i),
+            "name": email_of(i), "email": email_of(i),
+            "display_name": full_name(i), "created": iso(u["created"]),
+            "last_login": iso(u["last"]), "reference": iso(ref),
+            "days_inactive": (now - ref) // DAY,
+            "never_logged_in": u["last"] is None, "admin": admin,
+            "risk": "high" if admin else "medium",
+            "2sv": u["2sv"]}
+    bad = 0
+    for uid in sorted(set(got) | set(want)):
+        g, w = got.get(uid), want.get(uid)
+        if g is None or w is None:
+            bad += 1
+            if bad <= 10:
+                print("# %s: %s" % (uid, "missing from the report" if g is
+                                    None else "reported, not dormant"))
+            continue
+        diff = [k for k in w if k != "2sv" and g.get(k) != w[k]]
+        if g.get("details", {}).get("isEnrolledIn2Sv") != w["2sv"]:
+            diff.append("details.isEnrolledIn2Sv")
+        if diff:
+            bad += 1
+            if bad <= 10:
+                print("# %s: %s" % (uid, ", ".join(
+                    "%s got %r want %r" % (k, g.get(k), w.get(k))
+                    for k in diff)))
+    gcp = [p for p in report["providers"] if p["provider"] == "gcp"]
+    if len(gcp) != 1 or gcp[0]["users_scanned"] != users or \
+            gcp[0]["status"] != "ok" or gcp[0]["findings"] != len(want):
+        bad += 1
+        print("# provider line: %r (want %d users, %d findings)"
+              % (gcp, users, len(want)))
+    print("# %d users, %d dormant in truth, %d reported, %d mismatches"
+          % (users, len(want), len(got), bad))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--make-key":
+        make_key(sys.argv[2], sys.argv[3])
+        sys.exit(0)
+    if len(sys.argv) >= 2 and sys.argv[1] == "--check":
+        # --check REPORT USERS SEED NOW DAYS SCOPE
+        sys.exit(check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
+                       sys.argv[5], int(sys.argv[6]), sys.argv[7]))
+    sys.exit(mockserver.serve(GoogleHandler, add_arguments=add_arguments,
+                              setup=setup))
