@@ -25,6 +25,8 @@ tap_is() {
 	else
 		tap_ok 1 "$3"
 		printf '%s\n' "#   got:  $1" "#   want: $2"
+		# A helper that keeps the last dormant run's stderr there.
+		[ -s "$T/last.err" ] && sed 's/^/#   stderr: /' "$T/last.err"
 	fi
 }
 
