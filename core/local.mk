@@ -9,6 +9,7 @@ core_libdormant_la_SOURCES = \
 	core/json.c \
 	core/crypto.c \
 	core/ratelimit.c \
+	core/sigv4.c \
 	core/http.c \
 	core/exclude.c \
 	core/exclude.h \
@@ -63,7 +64,8 @@ pkginclude_HEADERS += \
 	include/dormant/json.h \
 	include/dormant/crypto.h \
 	include/dormant/ratelimit.h \
-	include/dormant/http.h
+	include/dormant/http.h \
+	include/dormant/sigv4.h
 
 pkgconfig_DATA += core/dormant-plugin.pc
 EXTRA_DIST += core/dormant-plugin.pc.in

@@ -699,7 +699,7 @@ test_module(void)
 		if (strcmp(*k, "credential_report_file") == 0)
 			seen_file = true;
 	}
-	is_int(n_keys, 7, "seven config keys");
+	is_int(n_keys, 12, "twelve config keys");
 	ok(seen_file, "credential_report_file is a config key");
 	ok(p->secret_keys && !p->secret_keys[0], "no secret keys yet");
 	ok(p->enabling_env && p->enabling_env[0] &&
@@ -707,13 +707,24 @@ test_module(void)
 	           p->enabling_env[4] == NULL,
 	   "enabling_env: four AWS variables");
 
+	/* Without the file, the live path looks for credentials; here
+	 * there are none anywhere (and no network: IMDS is off). */
+	setenv("HOME", "/nonexistent", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_CONFIG_FILE");
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
 	host_init(&h, NULL);
-	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_UNSUPPORTED,
-	       "open without credential_report_file: unsupported");
-	is_str(err.msg,
-	       "live AWS scans are not available yet; set "
-	       "credential_report_file",
-	       "open: message");
+	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_AUTH,
+	       "open live without any credentials: auth error");
+	ok(strncmp(err.msg,
+	           "no AWS credentials found; tried environment: ", 45) == 0 &&
+	           strstr(err.msg, "EC2 instance metadata: disabled"),
+	   "open: the message lists what was tried: %s", err.msg);
 	ok(handle == NULL, "open failed: no handle");
 
 	snprintf(path, sizeof(path), "%s/examples/aws/credential-report.csv",

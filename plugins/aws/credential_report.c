@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <dormant/csv.h>
@@ -134,12 +135,26 @@ struct cell {
 	int64_t t; /* VAL_TIME */
 };
 
+/* A checked user row, kept until every row has been checked. Strings
+ * are offsets into the parser's text arena (which moves as it grows);
+ * extras point to string literals. */
+struct kept_row {
+	size_t id, name;
+	int64_t created, last_login, access_granted;
+	bool interactive;
+	struct dormant_extra extras[4];
+	size_t n_extras;
+};
+
 struct parser {
 	const char *data;
 	size_t len;
 	const struct dormant_host *host;
-	struct dormant_sink *sink; /* NULL while validating */
-	size_t index[N_COLUMNS];   /* header position of each column */
+	bool keep; /* keep user rows for delivery (a sink was given) */
+	struct kept_row *rows;
+	size_t n_rows, cap_rows;
+	struct dormant_buf text; /* ids and names, NUL-separated */
+	size_t index[N_COLUMNS]; /* header position of each column */
 	size_t n_header;
 	/* "arn:PARTITION:iam::ACCOUNT:" of the first row: every other row
 	 * must belong to the same account. */
@@ -347,15 +362,46 @@ bool_text(const struct cell *c)
 	return c->v == VAL_TRUE ? "true" : "false";
 }
 
-/* Checks one data row and, when p->sink is set, hands it over. */
+static enum dormant_status
+keep_row(struct parser *p, const struct kept_row *r, const char *id,
+         size_t id_len, const char *name, size_t name_len,
+         struct dormant_error *err)
+{
+	struct kept_row *row;
+	enum dormant_status st;
+
+	if (p->n_rows == p->cap_rows) {
+		size_t ncap = p->cap_rows ? p->cap_rows * 2 : 256;
+		struct kept_row *v = realloc(p->rows, ncap * sizeof(*v));
+
+		if (!v)
+			return dormant_error_set(err, DORMANT_ERR_NOMEM,
+			                         "credential report: out of "
+			                         "memory");
+		p->rows = v;
+		p->cap_rows = ncap;
+	}
+	row = &p->rows[p->n_rows];
+	*row = *r;
+	row->id = p->text.len;
+	st = dormant_buf_append(&p->text, id, id_len + 1);
+	row->name = p->text.len;
+	if (st == DORMANT_OK)
+		st = dormant_buf_append(&p->text, name, name_len + 1);
+	if (st != DORMANT_OK)
+		return dormant_error_set(err, st, "credential report: %s",
+		                         dormant_strerror(st));
+	p->n_rows++;
+	return DORMANT_OK;
+}
+
+/* Checks one data row and, when rows are kept, keeps it. */
 static enum dormant_status
 do_row(const struct dormant_csv *csv, struct parser *p,
        struct dormant_error *err)
 {
 	struct cell cells[N_COLUMNS];
-	struct dormant_extra extras[4];
-	struct dormant_user u;
-	size_t n_extras = 0;
+	struct kept_row r;
 	bool root = false;
 	enum dormant_status st;
 
@@ -375,7 +421,7 @@ do_row(const struct dormant_csv *csv, struct parser *p,
 			return st;
 	}
 	if (root) {
-		if (p->sink && p->host)
+		if (p->keep && p->host)
 			p->host->log(p->host, DORMANT_LOG_INFO,
 			             "credential report line %zu: skipped "
 			             "%s: the account's root user is not an "
@@ -385,37 +431,67 @@ do_row(const struct dormant_csv *csv, struct parser *p,
 	}
 	/* not_supported belongs to the root row only (read_cell took it
 	 * there alone), so every cell of a user row is a value here. */
-	if (!p->sink)
+	if (!p->keep)
 		return DORMANT_OK;
 
-	extras[n_extras++] = (struct dormant_extra){
+	memset(&r, 0, sizeof(r));
+	r.extras[r.n_extras++] = (struct dormant_extra){
 	        "mfa_active", bool_text(&cells[COL_MFA_ACTIVE])};
 	if (cells[COL_PASSWORD_LAST_USED].v == VAL_NO_INFO)
-		extras[n_extras++] = (struct dormant_extra){
+		r.extras[r.n_extras++] = (struct dormant_extra){
 		        "password_last_used_raw", "no_information"};
-	extras[n_extras++] = (struct dormant_extra){
+	r.extras[r.n_extras++] = (struct dormant_extra){
 	        "access_key_1_active", bool_text(&cells[COL_KEY1_ACTIVE])};
-	extras[n_extras++] = (struct dormant_extra){
+	r.extras[r.n_extras++] = (struct dormant_extra){
 	        "access_key_2_active", bool_text(&cells[COL_KEY2_ACTIVE])};
+	r.created = cells[COL_CREATED].t;
+	r.last_login = cells[COL_PASSWORD_LAST_USED].t;
+	r.access_granted = cells[COL_PASSWORD_LAST_CHANGED].t;
+	r.interactive = cells[COL_PASSWORD_ENABLED].v == VAL_TRUE;
+	return keep_row(p, &r, csv->fields[p->index[COL_ARN]],
+	                csv->lens[p->index[COL_ARN]],
+	                csv->fields[p->index[COL_USER]],
+	                csv->lens[p->index[COL_USER]], err);
+}
 
-	u = (struct dormant_user){
-	        .scope = p->account,
-	        .id = csv->fields[p->index[COL_ARN]],
-	        .name = csv->fields[p->index[COL_USER]],
-	        .email = NULL,
-	        .display_name = NULL,
-	        .created = cells[COL_CREATED].t,
-	        .last_login = cells[COL_PASSWORD_LAST_USED].t,
-	        .access_granted = cells[COL_PASSWORD_LAST_CHANGED].t,
-	        .interactive_access = cells[COL_PASSWORD_ENABLED].v == VAL_TRUE,
-	        /* IAM users have no disabled state, and the report cannot
-	         * tell who is an administrator. */
-	        .account_enabled = true,
-	        .admin = false,
-	        .extras = extras,
-	        .n_extras = n_extras,
-	};
-	return p->sink->user(p->sink, &u);
+/* Hands the kept rows to the sink, once every row has been checked. */
+static enum dormant_status
+deliver(struct parser *p, struct dormant_sink *sink, struct dormant_error *err)
+{
+	enum dormant_status st = DORMANT_OK;
+
+	if (p->account[0] && sink->set_scope)
+		sink->set_scope(sink, p->account);
+	for (size_t i = 0; i < p->n_rows; i++) {
+		const struct kept_row *r = &p->rows[i];
+		struct dormant_user u = {
+		        .scope = p->account,
+		        .id = p->text.data + r->id,
+		        .name = p->text.data + r->name,
+		        .email = NULL,
+		        .display_name = NULL,
+		        .created = r->created,
+		        .last_login = r->last_login,
+		        .access_granted = r->access_granted,
+		        .interactive_access = r->interactive,
+		        /* IAM users have no disabled state, and the report
+		         * cannot tell who is an administrator. */
+		        .account_enabled = true,
+		        .admin = false,
+		        .extras = r->extras,
+		        .n_extras = r->n_extras,
+		};
+
+		if (p->host && p->host->cancelled &&
+		    (i + 1) % CANCEL_EVERY == 0 && p->host->cancelled(p->host))
+			return dormant_error_set(
+			        err, DORMANT_ERR_CANCELLED,
+			        "credential report: interrupted");
+		st = sink->user(sink, &u);
+		if (st != DORMANT_OK)
+			break;
+	}
+	return st;
 }
 
 /* Maps the header's names to columns. */
@@ -449,8 +525,8 @@ do_header(const struct dormant_csv *csv, struct parser *p,
 	return DORMANT_OK;
 }
 
-/* One pass over the report: validating only (p->sink NULL) or
- * streaming. */
+/* The one pass over the report: every row checked (and kept when
+ * p->keep). */
 static enum dormant_status
 pass(struct parser *p, struct dormant_error *err)
 {
@@ -487,7 +563,7 @@ pass(struct parser *p, struct dormant_error *err)
 			header = false;
 			continue;
 		}
-		if (p->sink && p->host && p->host->cancelled &&
+		if (p->host && p->host->cancelled &&
 		    ++rows % CANCEL_EVERY == 0 && p->host->cancelled(p->host)) {
 			st = dormant_error_set(
 			        err, DORMANT_ERR_CANCELLED,
@@ -520,25 +596,24 @@ aws_credential_report_parse(const char *data, size_t len,
 	p.data = data;
 	p.len = len;
 	p.host = host;
+	p.keep = sink != NULL;
+	/* Ids and names of at most AWS_CREDENTIAL_REPORT_MAX bytes. */
+	dormant_buf_init(&p.text, AWS_CREDENTIAL_REPORT_MAX);
 	if (account)
 		account[0] = '\0';
 
-	/* First every row is checked, with nothing sent anywhere: a report
-	 * broken at line 900 must not have delivered 898 users. */
+	/* Every row is checked, and kept, before anything is sent anywhere:
+	 * a report broken at line 900 must not have delivered 898 users.
+	 * (Keeping the rows costs less than reading the CSV twice.) */
 	st = pass(&p, err);
 	if (st != DORMANT_OK)
 		goto out;
 	if (account)
 		memcpy(account, p.account, sizeof(p.account));
-	if (!sink)
-		goto out;
-
-	if (p.account[0] && sink->set_scope)
-		sink->set_scope(sink, p.account);
-	p.sink = sink;
-	p.prefix[0] = '\0';
-	p.seen_root = false;
-	st = pass(&p, err);
+	if (sink)
+		st = deliver(&p, sink, err);
 out:
+	free(p.rows);
+	dormant_buf_free(&p.text);
 	return st;
 }

@@ -1,14 +1,40 @@
 # The AWS IAM provider: a libtool module exporting only its descriptor.
-pkglib_LTLIBRARIES += plugins/aws/aws.la
-plugins_aws_aws_la_SOURCES = \
+# Its sources are compiled into the module and, again, into the unit
+# tests that drive them directly.
+AWS_SOURCES = \
 	plugins/aws/aws.c \
 	plugins/aws/credential_report.c \
-	plugins/aws/credential_report.h
+	plugins/aws/credential_report.h \
+	plugins/aws/credentials.c \
+	plugins/aws/credentials.h \
+	plugins/aws/creds.c \
+	plugins/aws/creds.h \
+	plugins/aws/endpoints.c \
+	plugins/aws/endpoints.h \
+	plugins/aws/iam.c \
+	plugins/aws/iam.h \
+	plugins/aws/iam_xml.c \
+	plugins/aws/iam_xml.h \
+	plugins/aws/profile.c \
+	plugins/aws/profile.h \
+	plugins/aws/query.c \
+	plugins/aws/query.h \
+	plugins/aws/sources.c \
+	plugins/aws/sources.h \
+	plugins/aws/sts.c \
+	plugins/aws/sts.h \
+	plugins/aws/xml.c \
+	plugins/aws/xml.h
+AWS_CFLAGS = $(CJSON_CFLAGS) $(EXPAT_CFLAGS)
+AWS_LIBS = $(CJSON_LIBS) $(EXPAT_LIBS)
+
+pkglib_LTLIBRARIES += plugins/aws/aws.la
+plugins_aws_aws_la_SOURCES = $(AWS_SOURCES)
 plugins_aws_aws_la_CPPFLAGS = $(AM_CPPFLAGS)
-plugins_aws_aws_la_CFLAGS = $(AM_CFLAGS)
+plugins_aws_aws_la_CFLAGS = $(AM_CFLAGS) $(AWS_CFLAGS)
 plugins_aws_aws_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-no-undefined -export-symbols-regex '^aws_LTX_dormant_provider$$'
-plugins_aws_aws_la_LIBADD = core/libdormant.la
+plugins_aws_aws_la_LIBADD = core/libdormant.la $(AWS_LIBS)
 
 # The CSV reader under it (core/csv.c, in libdormant).
 check_PROGRAMS += tests/test_csv
@@ -17,18 +43,15 @@ tests_test_csv_SOURCES = tests/test_csv.c
 tests_test_csv_CFLAGS = $(TESTCFLAGS)
 tests_test_csv_LDADD = $(TESTLIBS)
 
-# The credential report parser and the module, checked field by field ...
+# The credential report parser and the module offline, field by field ...
 check_PROGRAMS += tests/test_credential_report
 TESTS += tests/test_credential_report
 tests_test_credential_report_SOURCES = \
-	tests/test_credential_report.c \
-	plugins/aws/aws.c \
-	plugins/aws/credential_report.c \
-	plugins/aws/credential_report.h
+	tests/test_credential_report.c $(AWS_SOURCES)
 tests_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws
-tests_test_credential_report_CFLAGS = $(TESTCFLAGS)
-tests_test_credential_report_LDADD = $(TESTLIBS)
+tests_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_test_credential_report_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # ... and fuzzed: `make check` replays the committed corpus.
 check_PROGRAMS += tests/fuzz/fuzz_credential_report
@@ -43,7 +66,53 @@ tests_fuzz_fuzz_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_fuzz_fuzz_credential_report_CFLAGS = $(TESTCFLAGS)
 tests_fuzz_fuzz_credential_report_LDADD = $(TESTLIBS)
 
+# The IAM/STS XML decoders, fuzzed the same way.
+check_PROGRAMS += tests/fuzz/fuzz_iam_xml
+TESTS += tests/fuzz/iam_xml.test
+tests_fuzz_fuzz_iam_xml_SOURCES = \
+	tests/fuzz/fuzz_iam_xml.c \
+	tests/fuzz/replay.c \
+	plugins/aws/iam_xml.c \
+	plugins/aws/iam_xml.h \
+	plugins/aws/xml.c \
+	plugins/aws/xml.h
+tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/plugins/aws
+tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(EXPAT_CFLAGS)
+tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(EXPAT_LIBS)
+
+# SigV4 (core/sigv4.c) against AWS's published vectors.
+check_PROGRAMS += tests/test_sigv4
+TESTS += tests/test_sigv4
+tests_test_sigv4_SOURCES = tests/test_sigv4.c tests/tap.h
+tests_test_sigv4_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
+
+# The live provider against the mock IAM + STS server: the callbacks
+# driven directly (last_login, disable, credentials, errors) ...
+check_PROGRAMS += tests/test_aws_live
+tests_test_aws_live_SOURCES = tests/test_aws_live.c $(AWS_SOURCES)
+tests_test_aws_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_test_aws_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_test_aws_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
+
+# ... and whole scans through the dormant binary.
+TESTS += tests/aws_live.test tests/aws_scan.test
+
+bench_list += tests/bench/aws.sh
+
 # examples/aws/* are distributed by examples/local.mk.
 EXTRA_DIST += \
 	tests/fuzz/credential_report.test \
-	tests/fuzz/corpus/credential_report
+	tests/fuzz/corpus/credential_report \
+	tests/fuzz/iam_xml.test \
+	tests/fuzz/corpus/iam_xml \
+	tests/mock/aws_mock.py \
+	tests/aws_live.test \
+	tests/aws_scan.test \
+	tests/bench/aws.sh \
+	docs/aws.md \
+	docs/aws-scan-policy.json \
+	docs/aws-remediate-policy.json \
+	docs/aws-assume-policy.json \
+	docs/aws-trust-policy.json
