@@ -5,15 +5,16 @@
  * listing. Options that never change are set once in dormant_http_new;
  * each attempt sets only the URL, the method, the body and the headers.
  *
- * Extra CA bundle: CURLOPT_CAINFO replaces libcurl's default bundle, and a
- * user who points --ca-file at a TLS-inspecting proxy's CA still needs the
- * public CAs for everything the proxy does not intercept. So the client
- * builds one PEM in memory, the default bundle (CURLINFO_CAINFO, curl
- * 7.84+) followed by the extra file, and hands it over with
- * CURLOPT_CAINFO_BLOB (curl 7.77+, OpenSSL backend). The default CA
- * directory (CURLOPT_CAPATH, /etc/ssl/certs on Debian) stays in use as
- * well: curl only lets the blob override CAINFO. The same blob serves an
- * https:// proxy (CURLOPT_PROXY_CAINFO_BLOB).
+ * Trust: CURLOPT_CAINFO replaces libcurl's default bundle, and a user who
+ * points --ca-file at a TLS-inspecting proxy's CA still needs the public
+ * CAs for everything the proxy does not intercept. With libcurl over
+ * OpenSSL (Debian's), every client shares one parsed X509_STORE holding
+ * the default bundle (CURLINFO_CAINFO), the default directory
+ * (CURLINFO_CAPATH) and the extra file, handed to each TLS context by
+ * CURLOPT_SSL_CTX_FUNCTION, so the bundle is parsed once per process, not
+ * once per connection. Over another TLS library, the client builds one PEM
+ * in memory (default bundle + extra file) for CURLOPT_CAINFO_BLOB. An
+ * https:// proxy itself is verified against curl's defaults.
  */
 #include "config.h"
 
@@ -27,6 +28,8 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <dormant/buf.h>
 #include <dormant/http.h>
@@ -384,6 +387,117 @@ out:
 	return st;
 }
 
+/* Trust stores shared by every client of the process: parsing the system
+ * bundle (~140 certificates) took most of the CPU of a 20-account AWS
+ * scan when each client did it for its own connection. One store per
+ * extra CA file ("" for none), built once, never freed (OpenSSL counts
+ * the references each SSL_CTX takes). */
+struct shared_store {
+	char *extra;
+	X509_STORE *store;
+};
+
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct shared_store stores[8];
+static size_t n_stores;
+
+static bool
+curl_uses_openssl(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	return v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+}
+
+static CURLcode
+use_store(CURL *curl, void *ssl_ctx, void *store)
+{
+	(void)curl;
+	SSL_CTX_set1_cert_store(ssl_ctx, store);
+	return CURLE_OK;
+}
+
+/* The store for this extra CA file (NULL: none): curl's default bundle
+ * and directory, then the extra certificates. NULL with err set when the
+ * extra file is unusable. */
+static X509_STORE *
+get_store(CURL *curl, const char *extra, struct dormant_error *err)
+{
+	const char *key = extra ? extra : "";
+	X509_STORE *store = NULL;
+	char *sys_file = NULL, *sys_dir = NULL;
+
+	pthread_mutex_lock(&stores_lock);
+	for (size_t i = 0; i < n_stores; i++)
+		if (strcmp(stores[i].extra, key) == 0) {
+			store = stores[i].store;
+			goto out;
+		}
+	store = X509_STORE_new();
+	if (!store) {
+		dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+#if LIBCURL_VERSION_NUM >= 0x075400
+	if (curl_easy_getinfo(curl, CURLINFO_CAINFO, &sys_file) != CURLE_OK)
+		sys_file = NULL;
+	if (curl_easy_getinfo(curl, CURLINFO_CAPATH, &sys_dir) != CURLE_OK)
+		sys_dir = NULL;
+#endif
+	/* A system without a default bundle simply trusts the extra file. */
+	if (sys_file)
+		X509_STORE_load_file(store, sys_file);
+	if (sys_dir)
+		X509_STORE_load_path(store, sys_dir);
+	if (extra && X509_STORE_load_file(store, extra) != 1) {
+		dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                  "CA file %s: unreadable or no PEM certificate "
+		                  "in it",
+		                  extra);
+		X509_STORE_free(store);
+		store = NULL;
+		goto out;
+	}
+	if (n_stores < sizeof(stores) / sizeof(*stores)) {
+		stores[n_stores].extra = strdup(key);
+		if (stores[n_stores].extra)
+			stores[n_stores++].store = store;
+	}
+	/* Not cached (table full or no memory): this client keeps its own
+	 * reference through SSL_CTX_set1_cert_store and the store leaks
+	 * once per client, still correct. */
+out:
+	pthread_mutex_unlock(&stores_lock);
+	return store;
+}
+
+/* Points the client at a shared store instead of letting libcurl load
+ * the bundle again for each connection. */
+static enum dormant_status
+set_trust(CURL *curl, const char *ca_file, struct dormant_error *err)
+{
+	X509_STORE *store;
+	CURLcode rc;
+
+	if (!curl_uses_openssl())
+		return ca_file ? set_ca_blob(curl, ca_file, err) : DORMANT_OK;
+	store = get_store(curl, ca_file, err);
+	if (!store)
+		return DORMANT_ERR_CONFIG;
+	rc = curl_easy_setopt(curl, CURLOPT_CAINFO, NULL);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, use_store);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, store);
+	if (rc != CURLE_OK)
+		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
+		                         "cannot set the trusted CAs: %s",
+		                         curl_easy_strerror(rc));
+	return DORMANT_OK;
+}
+
 static CURLcode
 set_fixed_options(struct dormant_http *h)
 {
@@ -511,11 +625,9 @@ dormant_http_new(const struct dormant_http_options *opts,
 
 	ca_file = opts->ca_file ? opts->ca_file
 	                        : (h->host ? h->host->ca_file : NULL);
-	if (ca_file && *ca_file) {
-		st = set_ca_blob(h->curl, ca_file, err);
-		if (st != DORMANT_OK)
-			goto out;
-	}
+	st = set_trust(h->curl, ca_file && *ca_file ? ca_file : NULL, err);
+	if (st != DORMANT_OK)
+		goto out;
 	rc = set_fixed_options(h);
 	if (rc != CURLE_OK) {
 		st = dormant_error_set(err, DORMANT_ERR_INTERNAL,
