@@ -70,3 +70,6 @@ tests_test_ratelimit_LDADD = $(TESTLIBS)
 
 bench_list += tests/bench/offline.sh
 EXTRA_DIST += tests/bench/offline.sh
+
+bench_list += tests/bench/all.sh
+EXTRA_DIST += tests/bench/all.sh
