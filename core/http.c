@@ -678,10 +678,10 @@ dormant_http_response_header(const struct dormant_http_response *r,
 }
 
 char *
-dormant_http_urlencode(const char *s)
+dormant_http_uri_encode(const char *s, size_t len, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t len = strlen(s), j = 0;
+	size_t o = 0;
 	char *out;
 
 	if (len > (SIZE_MAX - 1) / 3)
@@ -696,16 +696,22 @@ dormant_http_urlencode(const char *s)
 		                  (c >= '0' && c <= '9') || c == '-' ||
 		                  c == '.' || c == '_' || c == '~';
 
-		if (unreserved) {
-			out[j++] = (char)c;
+		if (unreserved || (keep_slash && c == '/')) {
+			out[o++] = (char)c;
 		} else {
-			out[j++] = '%';
-			out[j++] = hex[c >> 4];
-			out[j++] = hex[c & 15];
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
 		}
 	}
-	out[j] = '\0';
+	out[o] = '\0';
 	return out;
+}
+
+char *
+dormant_http_urlencode(const char *s)
+{
+	return dormant_http_uri_encode(s, strlen(s), false);
 }
 
 /* Retry-After as milliseconds from now: delta-seconds or an HTTP-date

@@ -26,6 +26,7 @@
 
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
+#include <dormant/http.h>
 #include <dormant/sigv4.h>
 #include <dormant/timeutil.h>
 
@@ -43,41 +44,6 @@ struct canon_param {
 	char *key;
 	char *value;
 };
-
-static bool
-unreserved(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	       c == '~';
-}
-
-char *
-dormant_sigv4_uri_encode(const char *s, size_t len, bool keep_slash)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-	char *out;
-
-	if (len > (SIZE_MAX - 1) / 3)
-		return NULL;
-	out = malloc(len * 3 + 1);
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (unreserved(c) || (keep_slash && c == '/')) {
-			out[o++] = (char)c;
-		} else {
-			out[o++] = '%';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
 
 static int
 hexval(char c)
@@ -127,7 +93,7 @@ canonical_component(const char *s, size_t len)
 
 	if (!decoded)
 		return NULL;
-	out = dormant_sigv4_uri_encode(decoded, dlen, false);
+	out = dormant_http_uri_encode(decoded, dlen, false);
 	free(decoded);
 	return out;
 }
@@ -216,7 +182,7 @@ append_canonical_uri(const struct dormant_sigv4_request *req,
 		st = normalize_path(path, &norm);
 	if (st != DORMANT_OK)
 		goto out;
-	enc = dormant_sigv4_uri_encode(norm.data, norm.len, true);
+	enc = dormant_http_uri_encode(norm.data, norm.len, true);
 	if (!enc) {
 		st = DORMANT_ERR_NOMEM;
 		goto out;

@@ -127,6 +127,10 @@ const char *dormant_http_response_header(const struct dormant_http_response *r,
  * string the caller frees. NULL when out of memory. */
 char *dormant_http_urlencode(const char *s);
 
+/* The same for len bytes, keeping '/' when keep_slash (a URI path, as
+ * SigV4's canonical URI wants it). */
+char *dormant_http_uri_encode(const char *s, size_t len, bool keep_slash);
+
 /* The wait before retry number `retry` (1 for the first retry): the
  * Retry-After value when one is given and sane, else full jitter over
  * base * 2^(retry-1), capped. Exposed for tests. `now` is the clock for

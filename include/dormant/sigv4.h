@@ -98,10 +98,6 @@ dormant_sigv4_sign(const struct dormant_sigv4_request *req,
 
 void dormant_sigv4_signed_free(struct dormant_sigv4_signed *s);
 
-/* SigV4's URI encoding (RFC 3986 unreserved characters kept, everything
- * else %XX in upper case; '/' kept when keep_slash) into a new string the
- * caller frees, or NULL when out of memory. */
-char *dormant_sigv4_uri_encode(const char *s, size_t len, bool keep_slash);
 
 #ifdef __cplusplus
 }
