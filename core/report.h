@@ -54,6 +54,12 @@ void dormant_json_write_string_html(FILE *f, const char *s);
 /* The length of the valid UTF-8 sequence at p, or 0. */
 size_t dormant_utf8_seq_len(const unsigned char *p);
 
+/* Copies the UTF-8 sequence starting at p (a byte >= 0x80) to f, or
+ * writes `replacement` for a byte that starts none; returns the bytes of
+ * p consumed. Reports stay valid UTF-8 whatever a cloud sent. */
+size_t dormant_write_utf8(FILE *f, const unsigned char *p,
+                          const char *replacement);
+
 /* A finding's remediation with its own values filled in (shell-quoted
  * names; see dormant_rule_fill). Every string is owned. */
 struct dormant_fix {

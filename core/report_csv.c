@@ -71,14 +71,7 @@ cell(FILE *f, const char *s, bool first)
 			putc(*p, f);
 			p++;
 		} else {
-			size_t n = dormant_utf8_seq_len(p);
-			if (n) {
-				fwrite(p, 1, n, f);
-				p += n;
-			} else {
-				fputs("\xef\xbf\xbd", f);
-				p++;
-			}
+			p += dormant_write_utf8(f, p, "\xef\xbf\xbd");
 		}
 	}
 	if (quote)

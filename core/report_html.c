@@ -61,14 +61,7 @@ html(FILE *f, const char *s)
 			putc(c, f);
 			p++;
 		} else {
-			size_t n = dormant_utf8_seq_len(p);
-			if (n) {
-				fwrite(p, 1, n, f);
-				p += n;
-			} else {
-				fputs("\xef\xbf\xbd", f);
-				p++;
-			}
+			p += dormant_write_utf8(f, p, "\xef\xbf\xbd");
 		}
 	}
 }

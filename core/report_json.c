@@ -25,6 +25,19 @@ dormant_utf8_seq_len(const unsigned char *p)
 	return dormant_utf8_valid((const char *)p, n) ? n : 0;
 }
 
+size_t
+dormant_write_utf8(FILE *f, const unsigned char *p, const char *replacement)
+{
+	size_t n = dormant_utf8_seq_len(p);
+
+	if (!n) {
+		fputs(replacement, f);
+		return 1;
+	}
+	fwrite(p, 1, n, f);
+	return n;
+}
+
 /* html: < > & as \u003c \u003e \u0026 too, for JSON inside <script>. */
 static void
 write_string(FILE *f, const char *s, bool html)
@@ -61,14 +74,7 @@ write_string(FILE *f, const char *s, bool html)
 			putc(c, f);
 			p++;
 		} else {
-			size_t n = dormant_utf8_seq_len(p);
-			if (n) {
-				fwrite(p, 1, n, f);
-				p += n;
-			} else {
-				fputs("\\ufffd", f);
-				p++;
-			}
+			p += dormant_write_utf8(f, p, "\\ufffd");
 		}
 	}
 	putc('"', f);
