@@ -193,7 +193,13 @@ class MockHandler(BaseHTTPRequestHandler):
             return self.send_json(200, counts)
         return self.send_json(404, {"error": "no such control path"})
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _dispatch
+    # Late-bound, so that a mock's own _dispatch (latency, in-flight
+    # counting) is the one that runs: "do_GET = _dispatch" would bind this
+    # class's method once and for all.
+    def _any_method(self):
+        return self._dispatch()
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _any_method
 
     def log_message(self, format, *args):
         pass  # the JSON request log says what matters
