@@ -9,9 +9,10 @@
 #include <dormant/status.h>
 
 struct dormant_atomic_file {
-	char *path; /* owned */
-	char *tmp;  /* owned; the temp file while open */
-	FILE *f;    /* write here */
+	char *path;  /* owned */
+	char *tmp;   /* owned; the temp file while open */
+	FILE *f;     /* write here */
+	char *iobuf; /* owned; f's buffer, freed after f is closed */
 };
 
 enum dormant_status dormant_atomic_open(struct dormant_atomic_file *af,

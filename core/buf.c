@@ -33,6 +33,8 @@ reserve(struct dormant_buf *b, size_t extra)
 	if (need <= b->cap)
 		return DORMANT_OK;
 	cap = b->cap ? b->cap : 256;
+	if (!b->cap && need > cap)
+		cap = need; /* a first reservation: take it as asked */
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
@@ -41,6 +43,16 @@ reserve(struct dormant_buf *b, size_t extra)
 	b->data = p;
 	b->cap = cap;
 	return DORMANT_OK;
+}
+
+enum dormant_status
+dormant_buf_reserve(struct dormant_buf *b, size_t n)
+{
+	enum dormant_status st = reserve(b, n);
+
+	if (st == DORMANT_OK)
+		b->data[b->len] = '\0';
+	return st;
 }
 
 enum dormant_status
@@ -126,17 +138,19 @@ dormant_buf_read_file(struct dormant_buf *b, const char *path,
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		st = dormant_buf_append(b, chunk, n);
 		if (st == DORMANT_ERR_TOO_LARGE) {
-			dormant_error_set(err, st, "%s: larger than %zu bytes", path,
-			                  b->max);
+			dormant_error_set(err, st, "%s: larger than %zu bytes",
+			                  path, b->max);
 			goto out;
 		}
 		if (st != DORMANT_OK) {
-			dormant_error_set(err, st, "%s: %s", path, dormant_strerror(st));
+			dormant_error_set(err, st, "%s: %s", path,
+			                  dormant_strerror(st));
 			goto out;
 		}
 	}
 	if (ferror(f)) {
-		st = dormant_error_set(err, DORMANT_ERR_IO, "%s: read error", path);
+		st = dormant_error_set(err, DORMANT_ERR_IO, "%s: read error",
+		                       path);
 		goto out;
 	}
 	if (!b->data)

@@ -25,10 +25,10 @@ struct dormant_private_key {
 static char *
 b64(const void *data, size_t len, bool url)
 {
-	static const char std[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	static const char web[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
+	                          "stuvwxyz0123456789+/";
+	static const char web[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr"
+	                          "stuvwxyz0123456789-_";
 	const char *alpha = url ? web : std;
 	const unsigned char *p = data;
 	size_t out_len, o = 0, i;
@@ -41,7 +41,8 @@ b64(const void *data, size_t len, bool url)
 	if (!out)
 		return NULL;
 	for (i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
+		             p[i + 2];
 		out[o++] = alpha[v >> 18 & 63];
 		out[o++] = alpha[v >> 12 & 63];
 		out[o++] = alpha[v >> 6 & 63];
@@ -139,6 +140,10 @@ b64_decode(const char *in, size_t len, bool url, struct dormant_buf *out,
 	pthread_once(&tables_once, build_tables);
 	table = url ? url_table : std_table;
 	dormant_buf_reset(out);
+	/* The decoded size is known to within two bytes; a hint only (the
+	 * cap is enforced by the appends below, whitespace shrinks it). */
+	if (!out->max || len / 4 * 3 + 3 <= out->max)
+		(void)dormant_buf_reserve(out, len / 4 * 3 + 3);
 	for (size_t i = 0; i < len; i++) {
 		char c = in[i];
 		int v;
@@ -153,14 +158,15 @@ b64_decode(const char *in, size_t len, bool url, struct dormant_buf *out,
 			int d = table[(unsigned char)in[i + 3]];
 
 			if ((a | b | c2 | d) >= 0) {
-				uint32_t q = (uint32_t)a << 18 | (uint32_t)b << 12 |
+				uint32_t q = (uint32_t)a << 18 |
+				             (uint32_t)b << 12 |
 				             (uint32_t)c2 << 6 | (uint32_t)d;
 				if (k + 3 > sizeof(chunk)) {
 					st = dormant_buf_append(out, chunk, k);
 					if (st != DORMANT_OK)
 						return dormant_error_set(
-							err, st, "base64: %s",
-							dormant_strerror(st));
+						        err, st, "base64: %s",
+						        dormant_strerror(st));
 					k = 0;
 				}
 				chunk[k++] = (unsigned char)(q >> 16);
@@ -182,9 +188,9 @@ b64_decode(const char *in, size_t len, bool url, struct dormant_buf *out,
 			                         "base64: data after padding");
 		v = b64_value(c, url);
 		if (v < 0)
-			return dormant_error_set(err, DORMANT_ERR_PARSE,
-			                         "base64: invalid character at %zu",
-			                         i);
+			return dormant_error_set(
+			        err, DORMANT_ERR_PARSE,
+			        "base64: invalid character at %zu", i);
 		n++;
 		acc = acc << 6 | (uint32_t)v;
 		bits += 6;
@@ -197,8 +203,8 @@ b64_decode(const char *in, size_t len, bool url, struct dormant_buf *out,
 				st = dormant_buf_append(out, chunk, k);
 				if (st != DORMANT_OK)
 					return dormant_error_set(
-						err, st, "base64: %s",
-						dormant_strerror(st));
+					        err, st, "base64: %s",
+					        dormant_strerror(st));
 				k = 0;
 			}
 		}
@@ -291,7 +297,8 @@ dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
 	ERR_clear_error();
 	bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	/* An empty passphrase callback: an encrypted key is refused rather
 	 * than prompting on a terminal from a cron job. */
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
@@ -303,7 +310,8 @@ dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
 	}
 	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                       "%s: not an RSA key (RS256 needs one)", what);
+		                       "%s: not an RSA key (RS256 needs one)",
+		                       what);
 		goto out;
 	}
 	if (EVP_PKEY_get_bits(pkey) < 2048) {
@@ -349,11 +357,13 @@ dormant_rs256_sign(const struct dormant_private_key *key, const void *data,
 	*sig = NULL;
 	*sig_len = 0;
 	if (!ctx)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, key->pkey) != 1 ||
 	    EVP_DigestSign(ctx, NULL, &n, data, len) != 1) {
 		st = dormant_error_set(err, DORMANT_ERR_INTERNAL,
-		                       "RS256 signing failed: %s", ssl_reason());
+		                       "RS256 signing failed: %s",
+		                       ssl_reason());
 		goto out;
 	}
 	s = malloc(n);
@@ -363,7 +373,8 @@ dormant_rs256_sign(const struct dormant_private_key *key, const void *data,
 	}
 	if (EVP_DigestSign(ctx, s, &n, data, len) != 1) {
 		st = dormant_error_set(err, DORMANT_ERR_INTERNAL,
-		                       "RS256 signing failed: %s", ssl_reason());
+		                       "RS256 signing failed: %s",
+		                       ssl_reason());
 		goto out;
 	}
 	*sig = s;
@@ -437,7 +448,8 @@ dormant_cert_thumbprint_sha256(const char *pem, size_t len, const char *what,
 	ERR_clear_error();
 	bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	if (!cert) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
@@ -455,11 +467,12 @@ dormant_cert_thumbprint_sha256(const char *pem, size_t len, const char *what,
 		const ASN1_TIME *t = X509_get0_notAfter(cert);
 		*not_after = DORMANT_TIME_NONE;
 		if (t && ASN1_TIME_to_tm(t, &tm) == 1)
-			*not_after = dormant_days_from_civil(tm.tm_year + 1900,
-			                                     (unsigned)tm.tm_mon + 1,
-			                                     (unsigned)tm.tm_mday) *
-			                     86400 +
-			             tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+			*not_after =
+			        dormant_days_from_civil(tm.tm_year + 1900,
+			                                (unsigned)tm.tm_mon + 1,
+			                                (unsigned)tm.tm_mday) *
+			                86400 +
+			        tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 	}
 out:
 	X509_free(cert);

@@ -292,7 +292,23 @@ static size_t
 on_write(char *data, size_t size, size_t n, void *ud)
 {
 	struct dormant_http *h = ud;
-	enum dormant_status st = dormant_buf_append(&h->body, data, size * n);
+	enum dormant_status st;
+
+	/* A multi-megabyte answer (a credential report, a page of 999 users)
+	 * would otherwise be copied a dozen times while doubling. The length
+	 * is only a hint: the cap still holds, a short body wastes nothing
+	 * but address space, and gzip just means growing past it. */
+	if (!h->body.data) {
+		curl_off_t expect = -1;
+
+		if (curl_easy_getinfo(h->curl,
+		                      CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+		                      &expect) == CURLE_OK &&
+		    expect > (curl_off_t)(size * n) &&
+		    (!h->body.max || (uint64_t)expect <= h->body.max))
+			(void)dormant_buf_reserve(&h->body, (size_t)expect);
+	}
+	st = dormant_buf_append(&h->body, data, size * n);
 
 	if (st == DORMANT_ERR_TOO_LARGE) {
 		h->too_large = true;
@@ -406,7 +422,8 @@ curl_uses_openssl(void)
 {
 	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 
-	return v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+	return v && v->ssl_version &&
+	       strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
 }
 
 static CURLcode
@@ -450,10 +467,11 @@ get_store(CURL *curl, const char *extra, struct dormant_error *err)
 	if (sys_dir)
 		X509_STORE_load_path(store, sys_dir);
 	if (extra && X509_STORE_load_file(store, extra) != 1) {
-		dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                  "CA file %s: unreadable or no PEM certificate "
-		                  "in it",
-		                  extra);
+		dormant_error_set(
+		        err, DORMANT_ERR_CONFIG,
+		        "CA file %s: unreadable or no PEM certificate "
+		        "in it",
+		        extra);
 		X509_STORE_free(store);
 		store = NULL;
 		goto out;
@@ -488,7 +506,8 @@ set_trust(CURL *curl, const char *ca_file, struct dormant_error *err)
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, use_store);
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION,
+		                      use_store);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, store);
 	if (rc != CURLE_OK)

@@ -11,15 +11,32 @@ static enum dormant_status
 write_format(FILE *f, const struct dormant_result *res,
              enum dormant_format format, const struct dormant_rules *rules)
 {
+	enum dormant_status st = DORMANT_ERR_INTERNAL;
+
+	/* The writers make one stdio call per token; holding the stream's
+	 * lock for the whole report turns each of those locks into a
+	 * counter bump (the process has threads, so stdio locks). */
+	flockfile(f);
 	switch (format) {
-	case DORMANT_FORMAT_TABLE: return dormant_report_table(f, res, rules);
-	case DORMANT_FORMAT_JSON: return dormant_report_json(f, res, rules);
-	case DORMANT_FORMAT_NDJSON: return dormant_report_ndjson(f, res, rules);
-	case DORMANT_FORMAT_CSV: return dormant_report_csv(f, res, rules);
-	case DORMANT_FORMAT_OCSF: return dormant_report_ocsf(f, res, rules);
-	case DORMANT_FORMAT_HTML: return dormant_report_html(f, res, rules);
+	case DORMANT_FORMAT_TABLE:
+		st = dormant_report_table(f, res, rules);
+		break;
+	case DORMANT_FORMAT_JSON:
+		st = dormant_report_json(f, res, rules);
+		break;
+	case DORMANT_FORMAT_NDJSON:
+		st = dormant_report_ndjson(f, res, rules);
+		break;
+	case DORMANT_FORMAT_CSV: st = dormant_report_csv(f, res, rules); break;
+	case DORMANT_FORMAT_OCSF:
+		st = dormant_report_ocsf(f, res, rules);
+		break;
+	case DORMANT_FORMAT_HTML:
+		st = dormant_report_html(f, res, rules);
+		break;
 	}
-	return DORMANT_ERR_INTERNAL;
+	funlockfile(f);
+	return st;
 }
 
 enum dormant_status

@@ -53,7 +53,8 @@ write_string(FILE *f, const char *s, bool html)
 		 * putc a byte (a quarter of a large scan's CPU went there). */
 		while (p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
 		       p[run] != '\\' &&
-		       !(html && (p[run] == '<' || p[run] == '>' || p[run] == '&')))
+		       !(html &&
+		         (p[run] == '<' || p[run] == '>' || p[run] == '&')))
 			run++;
 		if (run) {
 			fwrite(p, 1, run, f);
@@ -106,10 +107,30 @@ time_or_null(FILE *f, int64_t t)
 {
 	char buf[DORMANT_TIME_BUFSZ];
 
-	if (t == DORMANT_TIME_NONE)
+	if (t == DORMANT_TIME_NONE) {
 		fputs("null", f);
-	else
-		fprintf(f, "\"%s\"", dormant_time_format(t, buf));
+	} else {
+		putc('"', f);
+		fputs(dormant_time_format(t, buf), f);
+		putc('"', f);
+	}
+}
+
+/* key then a non-negative integer, without printf's machinery (called
+ * once per finding). */
+static void
+write_int(FILE *f, const char *key, int64_t v)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	uint64_t u = (uint64_t)v;
+
+	fputs(key, f);
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	fwrite(digits + n, 1, sizeof(digits) - n, f);
 }
 
 /* The rule's fields a finding carries itself, after SPEC section 6's
@@ -128,7 +149,8 @@ write_rule_fields(FILE *f, const struct dormant_finding *x,
 	if (st != DORMANT_OK)
 		return st;
 	if (!fix.rule) {
-		fputs(",\"title\":null,\"compliance\":[],\"remediation\":null", f);
+		fputs(",\"title\":null,\"compliance\":[],\"remediation\":null",
+		      f);
 		goto out;
 	}
 	fputs(",\"title\":", f);
@@ -182,14 +204,18 @@ write_finding(FILE *f, const struct dormant_finding *x,
 	if (x->days_inactive < 0)
 		fputs(",\"days_inactive\":null", f);
 	else
-		fprintf(f, ",\"days_inactive\":%" PRId64, x->days_inactive);
-	fprintf(f, ",\"never_logged_in\":%s,\"admin\":%s",
-	        x->never_logged_in ? "true" : "false",
-	        x->admin ? "true" : "false");
+		write_int(f, ",\"days_inactive\":", x->days_inactive);
+	fputs(x->never_logged_in ? ",\"never_logged_in\":true"
+	                         : ",\"never_logged_in\":false",
+	      f);
+	fputs(x->admin ? ",\"admin\":true" : ",\"admin\":false", f);
 	fputs(",\"rule\":", f);
 	dormant_json_write_string(f, x->rule);
-	fprintf(f, ",\"risk\":\"%s\",\"action\":\"%s\",\"action_error\":",
-	        dormant_finding_risk(x), dormant_action_name(x->action));
+	fputs(",\"risk\":\"", f);
+	fputs(dormant_finding_risk(x), f);
+	fputs("\",\"action\":\"", f);
+	fputs(dormant_action_name(x->action), f);
+	fputs("\",\"action_error\":", f);
 	string_or_null(f, x->action_error);
 	/* Provider facts beyond the common record (MFA, guest, raw sign-in
 	 * times), for triage. */
@@ -248,7 +274,7 @@ write_rules(FILE *f, const struct dormant_result *res,
 	for (size_t i = 0; i < n; i++) {
 		char *text;
 		bool first_of_rule =
-			i == 0 || strcmp(used[i - 1]->id, used[i]->id) != 0;
+		        i == 0 || strcmp(used[i - 1]->id, used[i]->id) != 0;
 
 		if (first_of_rule) {
 			fputs(i ? "},\n    " : "\n    ", f);
@@ -280,8 +306,8 @@ dormant_report_json(FILE *f, const struct dormant_result *res,
 {
 	enum dormant_status st;
 
-	fputs("{\n  \"tool\": {\"name\": \"dormant\", \"version\": \"" PACKAGE_VERSION
-	      "\"},\n  \"generated_at\": ",
+	fputs("{\n  \"tool\": {\"name\": \"dormant\", \"version\": "
+	      "\"" PACKAGE_VERSION "\"},\n  \"generated_at\": ",
 	      f);
 	time_or_null(f, res->generated_at);
 	fprintf(f, ",\n  \"days\": %ld,\n  \"mode\": \"%s\",\n  \"run_id\": ",
@@ -301,7 +327,8 @@ dormant_report_json(FILE *f, const struct dormant_result *res,
 		fprintf(f, ",\"users_scanned\":%zu,\"findings\":%zu}",
 		        s->users_scanned, s->n_findings);
 	}
-	fputs(res->n_scopes ? "\n  ],\n  \"findings\": " : "],\n  \"findings\": ",
+	fputs(res->n_scopes ? "\n  ],\n  \"findings\": "
+	                    : "],\n  \"findings\": ",
 	      f);
 	st = write_list(f, &res->findings, rules);
 	if (st != DORMANT_OK)

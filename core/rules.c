@@ -410,9 +410,13 @@ dormant_shell_quote(struct dormant_buf *buf, const char *s)
 	/* Inside single quotes nothing is special but the quote itself,
 	 * which is closed, escaped and reopened: ' -> '\'' */
 	st = dormant_buf_append(buf, "'", 1);
-	for (; st == DORMANT_OK && *s; s++)
-		st = *s == '\'' ? dormant_buf_append(buf, "'\\''", 4)
-		                : dormant_buf_append(buf, s, 1);
+	while (st == DORMANT_OK && *s) {
+		size_t run = strcspn(s, "'");
+
+		st = run ? dormant_buf_append(buf, s, run)
+		         : dormant_buf_append(buf, "'\\''", 4);
+		s += run ? run : 1;
+	}
 	if (st == DORMANT_OK)
 		st = dormant_buf_append(buf, "'", 1);
 	return st;
@@ -424,15 +428,20 @@ dormant_shell_quote(struct dormant_buf *buf, const char *s)
 static enum dormant_status
 url_encode(struct dormant_buf *buf, const char *s)
 {
+	static const char hex[] = "0123456789ABCDEF";
 	enum dormant_status st = DORMANT_OK;
 
 	for (; st == DORMANT_OK && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_') {
 			st = dormant_buf_append(buf, s, 1);
-		else
-			st = dormant_buf_appendf(buf, "%%%02X", c);
+		} else {
+			char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			st = dormant_buf_append(buf, esc, sizeof(esc));
+		}
 	}
 	return st;
 }
@@ -464,6 +473,9 @@ dormant_rule_fill(const char *tmpl, const struct dormant_finding *f, char **out)
 
 	*out = NULL;
 	dormant_buf_init(&buf, 0);
+	/* Filled templates are a little longer than the template: one
+	 * allocation for most, not a doubling from 256. */
+	st = dormant_buf_reserve(&buf, strlen(tmpl) + 64);
 	while (st == DORMANT_OK && *p) {
 		const char *field;
 		size_t len, flen;
@@ -476,8 +488,11 @@ dormant_rule_fill(const char *tmpl, const struct dormant_finding *f, char **out)
 			         : dormant_shell_quote(&buf, v);
 			p += len;
 		} else {
-			st = dormant_buf_append(&buf, p, 1);
-			p++;
+			/* The literal text up to the next brace, at once. */
+			size_t run = 1 + strcspn(p + 1, "{");
+
+			st = dormant_buf_append(&buf, p, run);
+			p += run;
 		}
 	}
 	/* An empty template still yields a string. */

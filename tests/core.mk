@@ -1,7 +1,10 @@
 # Core: unit tests of the pure parts, and the CLI driven from outside
 # through a test provider (tests/plugins/fake.c).
 
-check_PROGRAMS += tests/test_verdict tests/test_timeutil
+check_PROGRAMS += tests/test_verdict tests/test_timeutil tests/test_buf
+tests_test_buf_SOURCES = tests/test_buf.c tests/tap.h
+tests_test_buf_CFLAGS = $(TESTCFLAGS)
+tests_test_buf_LDADD = $(TESTLIBS)
 tests_test_verdict_SOURCES = tests/test_verdict.c tests/tap.h
 tests_test_verdict_CFLAGS = $(TESTCFLAGS)
 tests_test_verdict_LDADD = $(TESTLIBS)
@@ -37,6 +40,7 @@ tests_plugins_nosym_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 TESTS += \
 	tests/test_verdict \
 	tests/test_timeutil \
+	tests/test_buf \
 	tests/cli.test \
 	tests/config.test \
 	tests/plugins.test \

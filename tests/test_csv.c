@@ -164,6 +164,15 @@ main(void)
 	      "line 2: field 1: not valid UTF-8", "invalid UTF-8");
 	CHECK("a\n\xff\xfe\n", "a;\xff\xfe;",
 	      "bytes are bytes without the flag");
+	/* Past the eight-bytes-at-a-time ASCII scan of the UTF-8 check. */
+	FAILS("abcdefghijklmnop\xc3\n", DORMANT_CSV_UTF8, DORMANT_ERR_PARSE,
+	      "line 1: field 1: not valid UTF-8",
+	      "truncated UTF-8 after 16 ASCII bytes");
+	FAILS("abcdefgh\xed\xa0\x80ijklmnop\n", DORMANT_CSV_UTF8,
+	      DORMANT_ERR_PARSE, "line 1: field 1: not valid UTF-8",
+	      "a surrogate after 8 ASCII bytes");
+	FAILS("x,\"abc\0def\"\n", 0, DORMANT_ERR_PARSE,
+	      "line 1: field 2: NUL byte", "NUL byte in a quoted field");
 	FAILS("1,2,3,4,5,6,7,8,9,10,11\n", 0, DORMANT_ERR_TOO_LARGE,
 	      "line 1: more than 10 fields", "too many fields");
 

@@ -1,6 +1,8 @@
 /* dormant: time parsing and printing. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <dormant/timeutil.h>
 
 #include "tap.h"
@@ -13,7 +15,8 @@ parses(const char *s, int64_t want)
 
 	ok(okp && t == want, "parse %s", s);
 	if (okp && t != want)
-		printf("#   got %lld want %lld\n", (long long)t, (long long)want);
+		printf("#   got %lld want %lld\n", (long long)t,
+		       (long long)want);
 }
 
 static void
@@ -21,7 +24,8 @@ rejects(const char *s)
 {
 	int64_t t = 12345;
 
-	ok(!dormant_time_parse_iso8601(s, &t) && t == 12345, "reject \"%s\"", s);
+	ok(!dormant_time_parse_iso8601(s, &t) && t == 12345, "reject \"%s\"",
+	   s);
 }
 
 int
@@ -62,6 +66,28 @@ main(void)
 	       "format -1");
 	is_str(dormant_time_format(1709164800 + 86399, buf),
 	       "2024-02-29T23:59:59Z", "format leap day");
+	is_str(dormant_time_format(253402300799, buf), "9999-12-31T23:59:59Z",
+	       "format the last second of year 9999");
+	is_str(dormant_time_format(-62167219200, buf), "0000-01-01T00:00:00Z",
+	       "format the first second of year 0");
+	is_str(dormant_time_format(253402300800, buf), "out-of-range",
+	       "year 10000: out of range, not five digits");
+	is_str(dormant_time_format(-62167219201, buf), "out-of-range",
+	       "before year 0: out of range");
+	for (int64_t k = 0; k < 4000; k++) {
+		int64_t v = k * 7919 * 86400 / 13 + k * 3607;
+		int64_t back;
+
+		if (!dormant_time_parse_iso8601(dormant_time_format(v, buf),
+		                                &back) ||
+		    back != v) {
+			ok(0, "format then parse %" PRId64 ": %s", v, buf);
+			break;
+		}
+		if (k == 3999)
+			ok(1, "format then parse gives the time back (4,000 "
+			      "times over 6,600 years)");
+	}
 
 	ok(dormant_time_parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", &t) &&
 	           t == 784111777,

@@ -29,7 +29,13 @@ void dormant_buf_init(struct dormant_buf *b, size_t max);
 enum dormant_status dormant_buf_append(struct dormant_buf *b, const void *p,
                                        size_t n);
 enum dormant_status dormant_buf_appendf(struct dormant_buf *b, const char *fmt,
-                                        ...) __attribute__((format(printf, 2, 3)));
+                                        ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* Makes room for n more bytes in one allocation, so that a buffer whose
+ * final size is known (a Content-Length, a decoded length) is not grown
+ * by doubling. Same errors as append; never shrinks. */
+enum dormant_status dormant_buf_reserve(struct dormant_buf *b, size_t n);
 
 /* Hands the data to the caller (who frees it) and empties the buffer. */
 char *dormant_buf_steal(struct dormant_buf *b);

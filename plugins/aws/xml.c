@@ -171,6 +171,12 @@ aws_xml_parse(const char *data, size_t len, const char *what, size_t max_text,
 	r.ctx = ctx;
 	r.err = err;
 	dormant_buf_init(&r.text, max_text);
+	/* An element's text is never longer than the document: one
+	 * allocation holds the largest (a credential report's Content, ~MBs
+	 * of base64) instead of a dozen doublings. */
+	if (len > 4096)
+		(void)dormant_buf_reserve(
+		        &r.text, !max_text || len < max_text ? len : max_text);
 	if (len > (size_t)INT_MAX) {
 		r.st = dormant_error_set(err, DORMANT_ERR_TOO_LARGE,
 		                         "%s: XML answer too large", what);
