@@ -386,6 +386,47 @@ test_endpoints(void)
 	unsetenv("AWS_ENDPOINT_URL");
 }
 
+/* Whose credentials are, from the ARN an AssumeRole answer names; any
+ * other shape leaves it to GetCallerIdentity (no network). */
+static void
+test_identity(void)
+{
+	static const struct {
+		const char *arn, *account;
+	} cases[] = {
+	        {"arn:aws:sts::123456789012:assumed-role/Scan/dormant-1",
+	         "123456789012"},
+	        {"arn:aws-cn:sts::210987654321:assumed-role/R/s",
+	         "210987654321"},
+	        {"arn:aws-us-gov:sts::000000000001:assumed-role/a/b",
+	         "000000000001"},
+	        {"arn:aws:iam::123456789012:user/alice", ""},
+	        {"arn:aws:sts::123456789012:federated-user/bob", ""},
+	        {"arn:aws:sts::12345678901:assumed-role/R/s", ""},
+	        {"arn:aws:sts::1234567890123:assumed-role/R/s", ""},
+	        {"arn:aws:sts::12345678901x:assumed-role/R/s", ""},
+	        {"arn:aws:sts::123456789012:assumed-role/", ""},
+	        {"arn:aws:sts:us-east-1:123456789012:assumed-role/R/s", ""},
+	        {"", ""},
+	        {"arn:", ""},
+	};
+	struct aws_creds c = {0}, copy = {0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		is_int(aws_creds_set(&c, "AKID", "secret", "token", 0),
+		       DORMANT_OK, "credentials %zu", i);
+		is_int(aws_creds_set_identity(&c, cases[i].arn), DORMANT_OK,
+		       "identity from \"%s\"", cases[i].arn);
+		is_str(c.account, cases[i].account, "  account");
+		ok((c.arn != NULL) == (cases[i].account[0] != '\0'),
+		   "  the ARN is kept exactly when it names an account");
+		is_int(aws_creds_copy(&copy, &c), DORMANT_OK, "  copied");
+		is_str(copy.account, c.account, "  the copy has the account");
+		aws_creds_clear(&copy);
+		aws_creds_clear(&c);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -399,6 +440,7 @@ main(int argc, char **argv)
 	now = strtoll(argv[3], &end, 10);
 	unsetenv("AWS_ENDPOINT_URL");
 	test_endpoints();
+	test_identity();
 	setenv("AWS_ACCESS_KEY_ID", BASE_KEY, 1);
 	setenv("AWS_SECRET_ACCESS_KEY", BASE_SECRET, 1);
 	setenv("AWS_ENDPOINT_URL", argv[1], 1);

@@ -403,6 +403,7 @@ list_live(struct aws *a, struct scope *sc, struct dormant_sink *sink,
 	char account[AWS_ACCOUNT_ID_LEN + 1], arn[AWS_ARN_MAX + 1];
 	struct aws_account acc;
 	struct aws_call call;
+	const char *how = "GetCallerIdentity";
 	enum dormant_status st;
 
 	st = aws_http_new(a->host, 0, 0, &http, err);
@@ -411,23 +412,34 @@ list_live(struct aws *a, struct scope *sc, struct dormant_sink *sink,
 	/* Credentials first (AssumeRole for another account), so that a
 	 * role we may not assume fails here, with its own words. */
 	st = aws_creds_provider_get(sc->creds, http, &probe, err);
-	aws_creds_clear(&probe);
 	if (st != DORMANT_OK)
 		goto out;
-	call = (struct aws_call){http, a->host, &a->sts, sc->creds, NULL};
-	st = aws_sts_caller_identity(&call, account, arn, err);
-	if (st != DORMANT_OK)
-		goto out;
+	/* The account is what STS said: AssumeRole's answer names the
+	 * assumed role's account; other credentials ask GetCallerIdentity
+	 * (one round trip fewer per assumed account). */
+	if (probe.account[0]) {
+		memcpy(account, probe.account, sizeof(account));
+		snprintf(arn, sizeof(arn), "%s", probe.arn);
+		how = "AssumeRole";
+	} else {
+		call = (struct aws_call){http, a->host, &a->sts, sc->creds,
+		                         NULL};
+		st = aws_sts_caller_identity(&call, account, arn, err);
+		if (st != DORMANT_OK)
+			goto out;
+	}
+	aws_creds_clear(&probe); /* the provider keeps its own copy */
 	pthread_mutex_lock(&a->lock);
 	memcpy(sc->account, account, sizeof(sc->account));
 	pthread_mutex_unlock(&a->lock);
 	if (sink->set_scope)
 		sink->set_scope(sink, account);
-	a->host->log(a->host, DORMANT_LOG_INFO, "%s: account %s, as %s",
-	             sc->label, account, arn);
+	a->host->log(a->host, DORMANT_LOG_INFO, "%s: account %s, as %s (%s)",
+	             sc->label, account, arn, how);
 	acc = account_of(a, sc, account);
 	st = aws_iam_list(&acc, http, sink, err);
 out:
+	aws_creds_clear(&probe);
 	dormant_http_free(http);
 	return st;
 }

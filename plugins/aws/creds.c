@@ -38,6 +38,7 @@ aws_creds_clear(struct aws_creds *c)
 	free(c->access_key_id);
 	wipe_free(c->secret_access_key);
 	wipe_free(c->session_token);
+	free(c->arn);
 	memset(c, 0, sizeof(*c));
 	c->expiration = DORMANT_TIME_NONE;
 }
@@ -63,8 +64,43 @@ aws_creds_set(struct aws_creds *c, const char *key_id, const char *secret,
 enum dormant_status
 aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src)
 {
-	return aws_creds_set(dst, src->access_key_id, src->secret_access_key,
-	                     src->session_token, src->expiration);
+	enum dormant_status st =
+	        aws_creds_set(dst, src->access_key_id, src->secret_access_key,
+	                      src->session_token, src->expiration);
+
+	if (st == DORMANT_OK && src->arn &&
+	    (st = aws_creds_set_identity(dst, src->arn)) != DORMANT_OK)
+		aws_creds_clear(dst);
+	return st;
+}
+
+enum dormant_status
+aws_creds_set_identity(struct aws_creds *c, const char *arn)
+{
+	static const char kind[] = ":assumed-role/";
+	const char *p;
+
+	free(c->arn);
+	c->arn = NULL;
+	c->account[0] = '\0';
+	/* arn:PARTITION:sts::ACCOUNT:assumed-role/... (IAM identifiers,
+	 * "IAM ARNs"); the partition is aws, aws-cn, aws-us-gov, ... */
+	if (strncmp(arn, "arn:", 4) != 0 || !(p = strchr(arn + 4, ':')) ||
+	    strncmp(p, ":sts::", 6) != 0)
+		return DORMANT_OK;
+	p += 6;
+	for (int i = 0; i < 12; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return DORMANT_OK;
+	if (strncmp(p + 12, kind, sizeof(kind) - 1) != 0 ||
+	    !p[12 + sizeof(kind) - 1])
+		return DORMANT_OK;
+	c->arn = strdup(arn);
+	if (!c->arn)
+		return DORMANT_ERR_NOMEM;
+	memcpy(c->account, p, 12);
+	c->account[12] = '\0';
+	return DORMANT_OK;
 }
 
 struct dormant_aws_credentials

@@ -27,6 +27,11 @@ struct aws_creds {
 	char *secret_access_key;
 	char *session_token; /* NULL for long-term keys */
 	int64_t expiration;  /* DORMANT_TIME_NONE: does not expire */
+	/* Whose they are, when the source said so (AssumeRole's
+	 * AssumedRoleUser): the ARN, NULL if not, and its 12-digit account,
+	 * "" if not. Spares a GetCallerIdentity per assumed account. */
+	char *arn;
+	char account[13];
 };
 
 void aws_creds_clear(struct aws_creds *c);
@@ -36,6 +41,12 @@ enum dormant_status aws_creds_copy(struct aws_creds *dst,
 enum dormant_status aws_creds_set(struct aws_creds *c, const char *key_id,
                                   const char *secret, const char *token,
                                   int64_t expiration);
+/* Records whose the credentials are, from an STS ARN the source returned
+ * (arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION). An ARN of
+ * another shape leaves them unknown, so that the caller asks
+ * GetCallerIdentity; only DORMANT_ERR_NOMEM is an error. */
+enum dormant_status aws_creds_set_identity(struct aws_creds *c,
+                                           const char *arn);
 /* The view SigV4 signs with; valid while c is. */
 struct dormant_aws_credentials aws_creds_view(const struct aws_creds *c);
 

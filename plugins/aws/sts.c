@@ -90,10 +90,13 @@ assume_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
 		st = aws_sts_parse_assume_role(resp.body, resp.body_len, &c,
 		                               err);
 	if (st == DORMANT_OK &&
-	    aws_creds_set(out, c.access_key_id, c.secret_access_key,
-	                  c.session_token, c.expiration) != DORMANT_OK)
+	    (aws_creds_set(out, c.access_key_id, c.secret_access_key,
+	                   c.session_token, c.expiration) != DORMANT_OK ||
+	     aws_creds_set_identity(out, c.assumed_role_arn) != DORMANT_OK)) {
+		aws_creds_clear(out);
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
 		                       dormant_strerror(DORMANT_ERR_NOMEM));
+	}
 	if (st != DORMANT_OK)
 		dormant_error_prefix(err, "assuming %.200s", a->role_arn);
 out:
