@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,22 +26,126 @@ clear(struct dormant_atomic_file *af)
 	af->iobuf = NULL;
 }
 
-enum dormant_status
-dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
-                    struct dormant_error *err)
+/* The descriptor a path names when it is one the process already has
+ * (/dev/stdout, /dev/fd/3, /proc/self/fd/1), else -1. */
+static int
+fd_alias(const char *path)
 {
-	size_t len = strlen(path) + sizeof(".XXXXXX");
-	int fd;
+	static const char *const prefixes[] = {"/dev/fd/", "/proc/self/fd/"};
+	char *end;
+	long n;
 
-	memset(af, 0, sizeof(*af));
+	if (strcmp(path, "/dev/stdout") == 0)
+		return STDOUT_FILENO;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return STDERR_FILENO;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		size_t len = strlen(prefixes[i]);
+
+		if (strncmp(path, prefixes[i], len) != 0 || !path[len])
+			continue;
+		n = strtol(path + len, &end, 10);
+		if (*end == '\0' && n >= 0 && n <= 1024 * 1024)
+			return (int)n;
+	}
+	return -1;
+}
+
+/* Output that is not a file: a terminal, /dev/null, a FIFO a script
+ * reads, the standard output. Replacing it by rename() would turn
+ * /dev/null into a regular file for everyone on the machine (as root);
+ * it is written in place instead, with nothing to sync or rename. An
+ * open descriptor is duplicated, not reopened, so that ">> log" still
+ * appends. */
+static enum dormant_status
+open_stream(struct dormant_atomic_file *af, const char *path,
+            struct dormant_error *err)
+{
+	int alias = fd_alias(path), fd;
+
 	af->path = strdup(path);
-	af->tmp = malloc(len);
-	if (!af->path || !af->tmp) {
+	if (!af->path)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	fd = alias >= 0 ? fcntl(alias, F_DUPFD_CLOEXEC, 3)
+	                : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		enum dormant_status st = dormant_error_set(
+		        err, DORMANT_ERR_IO, "cannot write %s: %s", af->path,
+		        strerror(errno));
+		clear(af);
+		return st;
+	}
+	af->f = fdopen(fd, "w");
+	if (!af->f) {
+		close(fd);
 		clear(af);
 		return dormant_error_set(err, DORMANT_ERR_NOMEM,
 		                         "out of memory");
 	}
-	snprintf(af->tmp, len, "%s.XXXXXX", path);
+	return DORMANT_OK;
+}
+
+enum dormant_status
+dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
+                    struct dormant_error *err)
+{
+	struct stat sb;
+	bool exists, follow = false;
+	size_t len;
+	int fd;
+
+	memset(af, 0, sizeof(*af));
+	exists = lstat(path, &sb) == 0;
+	/* /dev/stdout, /dev/fd/3, /proc/self/fd/1: what the caller already
+	 * opened, a pipe or a file, is written to, never renamed over. */
+	if (fd_alias(path) >= 0)
+		return open_stream(af, path, err);
+	if (exists && S_ISLNK(sb.st_mode)) {
+		struct stat target;
+		/* A link of ours to a report keeps pointing at it: the file
+		 * it names is replaced. Someone else's link in a shared
+		 * directory is not followed (the kernel's protected_symlinks
+		 * would not stop a rename onto its target): the link itself
+		 * is replaced, or the sticky bit refuses the rename. */
+		bool ours = sb.st_uid == geteuid();
+
+		if (stat(path, &target) == 0 && !S_ISREG(target.st_mode))
+			sb = target; /* /dev/stdout, a link to a FIFO */
+		else
+			follow = ours;
+	}
+	if (exists && S_ISDIR(sb.st_mode))
+		return dormant_error_set(err, DORMANT_ERR_IO,
+		                         "cannot write %s: Is a directory",
+		                         path);
+	if (exists && S_ISBLK(sb.st_mode))
+		return dormant_error_set(err, DORMANT_ERR_IO,
+		                         "cannot write %s: a block device",
+		                         path);
+	if (exists && (S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode) ||
+	               S_ISSOCK(sb.st_mode)))
+		return open_stream(af, path, err);
+	af->path = follow ? realpath(path, NULL) : strdup(path);
+	if (!af->path) {
+		enum dormant_status st =
+		        errno == ENOMEM
+		                ? dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                                    "out of memory")
+		                : dormant_error_set(err, DORMANT_ERR_IO,
+		                                    "cannot write %s: %s", path,
+		                                    strerror(errno));
+		clear(af);
+		return st;
+	}
+	len = strlen(af->path) + sizeof(".XXXXXX");
+	af->tmp = malloc(len);
+	if (!af->tmp) {
+		clear(af);
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	}
+	snprintf(af->tmp, len, "%s.XXXXXX", af->path);
 	/* mkstemp creates the file 0600: reports name people and their
 	 * emails, so they stay private unless the admin loosens them. */
 	fd = mkstemp(af->tmp);
@@ -89,6 +194,17 @@ dormant_atomic_commit(struct dormant_atomic_file *af, struct dormant_error *err)
 	enum dormant_status st = DORMANT_OK;
 	int failed;
 
+	if (!af->tmp) { /* not a file: written in place */
+		failed = fflush(af->f) != 0 || ferror(af->f);
+		if (fclose(af->f) != 0)
+			failed = 1;
+		af->f = NULL;
+		if (failed)
+			st = dormant_error_set(err, DORMANT_ERR_IO,
+			                       "cannot write %s: %s", af->path,
+			                       strerror(errno));
+		goto out;
+	}
 	failed = fflush(af->f) != 0 || ferror(af->f) ||
 	         fsync(fileno(af->f)) != 0;
 	if (fclose(af->f) != 0)
@@ -119,7 +235,8 @@ dormant_atomic_abort(struct dormant_atomic_file *af)
 {
 	if (af->f) {
 		fclose(af->f);
-		unlink(af->tmp);
+		if (af->tmp)
+			unlink(af->tmp);
 	}
 	clear(af);
 }

@@ -1,6 +1,9 @@
 /* dormant: files replaced atomically (temp file in the same directory,
  * fsync, rename), so that a reader sees the old report or the new one,
- * never half of one, even if the run is killed mid-write. */
+ * never half of one, even if the run is killed mid-write. A symbolic
+ * link keeps pointing at the file it names, which is replaced; a path
+ * that is no regular file (/dev/null, a FIFO, a terminal) is written in
+ * place, never replaced. */
 #ifndef DORMANT_ATOMIC_FILE_H
 #define DORMANT_ATOMIC_FILE_H
 
@@ -10,7 +13,8 @@
 
 struct dormant_atomic_file {
 	char *path;  /* owned */
-	char *tmp;   /* owned; the temp file while open */
+	char *tmp;   /* owned; the temp file while open; NULL when path is
+	              * no regular file (a device, a FIFO): written in place */
 	FILE *f;     /* write here */
 	char *iobuf; /* owned; f's buffer, freed after f is closed */
 };

@@ -37,6 +37,7 @@ tap_grep() {
 	else
 		tap_ok 1 "$3"
 		sed 's/^/#   /' "$2" | head -n 20
+		[ -s "$T/last.err" ] && sed 's/^/#   stderr: /' "$T/last.err"
 	fi
 }
 
