@@ -165,8 +165,8 @@ parse_percent(const char *s, double *out)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || (*end && strcmp(end, "%") != 0) || !isfinite(v) ||
-	    v < 0 || v > 100)
+	if (errno || end == s || (*end && strcmp(end, "%") != 0) ||
+	    !isfinite(v) || v < 0 || v > 100)
 		return false;
 	*out = v;
 	return true;
@@ -211,7 +211,8 @@ resolve_path(const struct dormant_conf *conf, const char *value, char **out)
 	size_t dlen, len;
 
 	*out = NULL;
-	if (!conf->path || value[0] == '/' || !(slash = strrchr(conf->path, '/')))
+	if (!conf->path || value[0] == '/' ||
+	    !(slash = strrchr(conf->path, '/')))
 		return set_string(out, value);
 	dlen = (size_t)(slash - conf->path);
 	len = dlen + 1 + strlen(value) + 1;
@@ -250,18 +251,18 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 	where(at, sizeof(at), conf, origin, line, key);
 	if (strcmp(key, "days") == 0) {
 		if (!parse_long(value, 1, DAYS_MAX, &conf->days))
-			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be a whole number of days from 1 to %ld, "
-				"not \"%.64s\"",
-				at, DAYS_MAX, value);
+			return dormant_error_set(err, DORMANT_ERR_CONFIG,
+			                         "%s: must be a whole number "
+			                         "of days from 1 to %ld, "
+			                         "not \"%.64s\"",
+			                         at, DAYS_MAX, value);
 	} else if (strcmp(key, "warn_days") == 0) {
 		if (!parse_long(value, 0, DAYS_MAX, &conf->warn_days))
-			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be a whole number of days from 0 (off) to "
-				"%ld, not \"%.64s\"",
-				at, DAYS_MAX, value);
+			return dormant_error_set(err, DORMANT_ERR_CONFIG,
+			                         "%s: must be a whole number "
+			                         "of days from 0 (off) to "
+			                         "%ld, not \"%.64s\"",
+			                         at, DAYS_MAX, value);
 	} else if (strcmp(key, "providers") == 0) {
 		dormant_strv_free(&conf->providers);
 		st = dormant_strv_split(&conf->providers, value);
@@ -273,20 +274,23 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			const char *name;
 			enum dormant_format format;
 		} formats[] = {
-			{"table", DORMANT_FORMAT_TABLE}, {"json", DORMANT_FORMAT_JSON},
-			{"ndjson", DORMANT_FORMAT_NDJSON}, {"csv", DORMANT_FORMAT_CSV},
-			{"ocsf", DORMANT_FORMAT_OCSF},   {"html", DORMANT_FORMAT_HTML},
+		        {"table", DORMANT_FORMAT_TABLE},
+		        {"json", DORMANT_FORMAT_JSON},
+		        {"ndjson", DORMANT_FORMAT_NDJSON},
+		        {"csv", DORMANT_FORMAT_CSV},
+		        {"ocsf", DORMANT_FORMAT_OCSF},
+		        {"html", DORMANT_FORMAT_HTML},
 		};
 		size_t i = 0;
 		while (i < sizeof(formats) / sizeof(*formats) &&
 		       strcmp(value, formats[i].name) != 0)
 			i++;
 		if (i == sizeof(formats) / sizeof(*formats))
-			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: unknown format \"%.64s\" (use table, json, "
-				"ndjson, csv, ocsf or html)",
-				at, value);
+			return dormant_error_set(err, DORMANT_ERR_CONFIG,
+			                         "%s: unknown format \"%.64s\" "
+			                         "(use table, json, "
+			                         "ndjson, csv, ocsf or html)",
+			                         at, value);
 		conf->format = formats[i].format;
 	} else if (strcmp(key, "output") == 0) {
 		st = set_path(conf, &conf->output, value, line);
@@ -297,27 +301,28 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			conf->disable = true;
 		else
 			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be report or disable, not \"%.64s\"", at,
-				value);
+			        err, DORMANT_ERR_CONFIG,
+			        "%s: must be report or disable, not \"%.64s\"",
+			        at, value);
 	} else if (strcmp(key, "max_disable") == 0) {
 		if (!parse_long(value, 0, LONG_MAX, &conf->max_disable))
-			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be a whole number >= 0, not \"%.64s\"", at,
-				value);
+			return dormant_error_set(err, DORMANT_ERR_CONFIG,
+			                         "%s: must be a whole number "
+			                         ">= 0, not \"%.64s\"",
+			                         at, value);
 	} else if (strcmp(key, "max_disable_percent") == 0) {
 		if (!parse_percent(value, &conf->max_disable_percent))
 			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be a percentage from 0 to 100, not "
-				"\"%.64s\"",
-				at, value);
+			        err, DORMANT_ERR_CONFIG,
+			        "%s: must be a percentage from 0 to 100, not "
+			        "\"%.64s\"",
+			        at, value);
 	} else if (strcmp(key, "disable_admins") == 0) {
 		if (!parse_bool(value, &conf->disable_admins))
 			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s: must be yes or no, not \"%.64s\"", at, value);
+			        err, DORMANT_ERR_CONFIG,
+			        "%s: must be yes or no, not \"%.64s\"", at,
+			        value);
 	} else if (strcmp(key, "exclude") == 0) {
 		/* Additive: the file's exclusions and the command line's all
 		 * apply; an exclusion is a promise never to touch someone. */
@@ -351,6 +356,12 @@ struct file_parse {
 	struct dormant_conf_section *current; /* NULL while in [scan] */
 	bool in_scan;
 	bool seen_scan;
+	/* inih takes an indented line after a key as more of that key's
+	 * value (as Python's configparser does): whether this line is
+	 * indented, and the value so far of the last key of this section
+	 * (NULL right after a section header, where it cannot happen). */
+	bool indented;
+	char *joined;
 	struct dormant_error *err;
 	enum dormant_status st;
 };
@@ -373,8 +384,8 @@ open_section(struct file_parse *fp, const char *name)
 	if (strcmp(name, "scan") == 0 ? fp->seen_scan
 	                              : find_section(conf, name) != NULL)
 		return dormant_error_set(fp->err, DORMANT_ERR_CONFIG,
-		                         "%s:%u: [%s] appears twice", conf->path,
-		                         fp->line, name);
+		                         "%s:%u: [%s] appears twice",
+		                         conf->path, fp->line, name);
 	if (strcmp(name, "scan") == 0) {
 		fp->in_scan = true;
 		fp->current = NULL;
@@ -413,12 +424,13 @@ read_line(char *str, int num, void *stream)
 	if (fp->stopped || !fgets(str, num, fp->f))
 		return NULL;
 	fp->line++;
+	fp->indented = str[0] == ' ' || str[0] == '\t';
 	len = strlen(str);
 	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(fp->f)) {
 		fp->st = dormant_error_set(
-			fp->err, DORMANT_ERR_CONFIG,
-			"%s:%u: line longer than %d characters", fp->conf->path,
-			fp->line, num - 2);
+		        fp->err, DORMANT_ERR_CONFIG,
+		        "%s:%u: line longer than %d characters", fp->conf->path,
+		        fp->line, num - 2);
 		fp->stopped = true;
 		return NULL;
 	}
@@ -436,12 +448,78 @@ read_line(char *str, int num, void *stream)
 	}
 	memcpy(name, p + 1, len);
 	name[len] = '\0';
+	free(fp->joined);
+	fp->joined = NULL;
 	fp->st = open_section(fp, name);
 	if (fp->st != DORMANT_OK) {
 		fp->stopped = true;
 		return NULL;
 	}
 	return str;
+}
+
+/* An indented line after a key continues that key's value: a list may
+ * run over several lines (a config line holds at most ~200 characters,
+ * Debian's inih), the lines joined by commas. Anything that looks like a
+ * key of its own is refused rather than silently swallowed. */
+static enum dormant_status
+continuation(struct file_parse *fp, const char *key, const char *text)
+{
+	struct dormant_conf *conf = fp->conf;
+	size_t old = strlen(fp->joined), add;
+	char *joined;
+	enum dormant_status st;
+
+	if (strchr(text, '='))
+		return dormant_error_set(
+		        fp->err, DORMANT_ERR_CONFIG,
+		        "%s:%u: an indented line continues the value of %s "
+		        "above it, and \"%.64s\" looks like a key of its own: "
+		        "do not indent it",
+		        conf->path, fp->line, key, text);
+	if (fp->in_scan && strcmp(key, "providers") != 0 &&
+	    strcmp(key, "exclude") != 0)
+		return dormant_error_set(
+		        fp->err, DORMANT_ERR_CONFIG,
+		        "%s:%u: %s takes one value; only lists (providers, "
+		        "exclude) continue on indented lines",
+		        conf->path, fp->line, key);
+	/* One comma between the parts, whether or not the lines end or
+	 * start with one ("a,\n  b" and "a\n  , b" alike), none when the
+	 * key's own line was empty ("assume_roles =\n  arn..."). */
+	while (old && strchr(", \t", fp->joined[old - 1]))
+		old--;
+	text += strspn(text, ", \t");
+	add = strlen(text);
+	joined = malloc(old + 1 + add + 1);
+	if (!joined)
+		return dormant_error_set(fp->err, DORMANT_ERR_NOMEM,
+		                         "%s: out of memory", conf->path);
+	memcpy(joined, fp->joined, old);
+	if (old)
+		joined[old++] = ',';
+	memcpy(joined + old, text, add + 1);
+	free(fp->joined);
+	fp->joined = joined;
+	if (fp->in_scan)
+		/* exclude is additive: the new items only. */
+		return dormant_conf_set_scan(
+		        conf, key, strcmp(key, "exclude") == 0 ? text : joined,
+		        NULL, fp->line, fp->err);
+	for (size_t i = 0; i < fp->current->n_values; i++) {
+		struct dormant_conf_value *v = &fp->current->values[i];
+
+		if (strcmp(v->key, key) != 0)
+			continue;
+		st = set_string(&v->value, joined);
+		if (st != DORMANT_OK)
+			return dormant_error_set(
+			        fp->err, st, "%s: out of memory", conf->path);
+		return DORMANT_OK;
+	}
+	return dormant_error_set(fp->err, DORMANT_ERR_INTERNAL,
+	                         "%s:%u: %s: continued but never set",
+	                         conf->path, fp->line, key);
 }
 
 static int
@@ -456,11 +534,21 @@ handler(void *user, const char *section, const char *key, const char *value)
 		return 0;
 	if (!*section || (!fp->in_scan && !s)) {
 		fp->st = dormant_error_set(
-			fp->err, DORMANT_ERR_CONFIG,
-			"%s:%u: %s: key outside any [section]", conf->path,
-			fp->line, key);
+		        fp->err, DORMANT_ERR_CONFIG,
+		        "%s:%u: %s: key outside any [section]", conf->path,
+		        fp->line, key);
 		goto fail;
 	}
+	if (fp->indented && fp->joined) {
+		fp->st = continuation(fp, key, value);
+		if (fp->st != DORMANT_OK)
+			goto fail;
+		return 1;
+	}
+	free(fp->joined);
+	fp->joined = strdup(value);
+	if (!fp->joined)
+		goto nomem;
 	if (fp->in_scan) {
 		fp->st = dormant_conf_set_scan(conf, key, value, NULL, fp->line,
 		                               fp->err);
@@ -522,6 +610,7 @@ dormant_conf_load_file(struct dormant_conf *conf, const char *path,
 	}
 	conf->file_is_shared = (sb.st_mode & (S_IRWXG | S_IRWXO)) != 0;
 	rc = ini_parse_stream(read_line, &fp, handler, &fp);
+	free(fp.joined);
 	if (fp.st != DORMANT_OK) {
 		st = fp.st;
 		goto out;
@@ -578,17 +667,19 @@ dormant_conf_check_section(const struct dormant_conf *conf,
 		const struct dormant_conf_value *v = &section->values[i];
 
 		if (!in_list(provider->config_keys, v->key))
-			return dormant_error_set(err, DORMANT_ERR_CONFIG,
-			                         "%s:%u: %s: unknown key in [%s]",
-			                         conf->path, v->line, v->key,
-			                         section->name);
-		if (conf->file_is_shared && in_list(provider->secret_keys, v->key))
 			return dormant_error_set(
-				err, DORMANT_ERR_CONFIG,
-				"%s:%u: %s: a secret in a file that group or "
-				"others can read; chmod 600 %s or take the secret "
-				"from the environment",
-				conf->path, v->line, v->key, conf->path);
+			        err, DORMANT_ERR_CONFIG,
+			        "%s:%u: %s: unknown key in [%s]", conf->path,
+			        v->line, v->key, section->name);
+		if (conf->file_is_shared &&
+		    in_list(provider->secret_keys, v->key))
+			return dormant_error_set(
+			        err, DORMANT_ERR_CONFIG,
+			        "%s:%u: %s: a secret in a file that group or "
+			        "others can read; chmod 600 %s or take the "
+			        "secret "
+			        "from the environment",
+			        conf->path, v->line, v->key, conf->path);
 	}
 	return DORMANT_OK;
 }
@@ -619,8 +710,8 @@ dormant_conf_finish(struct dormant_conf *conf, struct dormant_error *err)
 {
 	if (conf->warn_days && conf->warn_days >= conf->days)
 		return dormant_error_set(
-			err, DORMANT_ERR_CONFIG,
-			"warn_days (%ld) must be less than days (%ld)",
-			conf->warn_days, conf->days);
+		        err, DORMANT_ERR_CONFIG,
+		        "warn_days (%ld) must be less than days (%ld)",
+		        conf->warn_days, conf->days);
 	return DORMANT_OK;
 }
