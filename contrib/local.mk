@@ -10,5 +10,5 @@ EXTRA_DIST += \
 	contrib/dormant.timer \
 	contrib/dormant.logrotate
 
-TESTS += tests/man.test
-EXTRA_DIST += tests/man.test
+TESTS += tests/man.test tests/style.test
+EXTRA_DIST += tests/man.test tests/style.test .clang-format

@@ -37,15 +37,16 @@ dormant_audit_open(const char *path, struct dormant_audit **out,
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return dormant_error_set(
-			err, DORMANT_ERR_IO,
-			"cannot open the audit log %s: %s (set audit_log in "
-			"[scan] to a writable file)",
-			path, strerror(errno));
+		        err, DORMANT_ERR_IO,
+		        "cannot open the audit log %s: %s (set audit_log in "
+		        "[scan] to a writable file)",
+		        path, strerror(errno));
 	a = calloc(1, sizeof(*a));
 	if (!a || !(a->path = strdup(path))) {
 		free(a);
 		close(fd);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	}
 	a->fd = fd;
 	pthread_mutex_init(&a->lock, NULL);
@@ -85,7 +86,8 @@ dormant_audit_write(struct dormant_audit *a,
 	size_t len, done = 0;
 
 	if (!obj)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	add_string(obj, "time", dormant_time_format(r->time, when));
 	add_string(obj, "run", r->run);
 	add_string(obj, "provider", r->provider);
@@ -115,17 +117,18 @@ dormant_audit_write(struct dormant_audit *a,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			st = dormant_error_set(err, DORMANT_ERR_IO,
-			                       "cannot write the audit log %s: %s",
-			                       a->path, strerror(errno));
+			st = dormant_error_set(
+			        err, DORMANT_ERR_IO,
+			        "cannot write the audit log %s: %s", a->path,
+			        strerror(errno));
 			break;
 		}
 		done += (size_t)n;
 	}
 	if (st == DORMANT_OK && fsync(a->fd) != 0)
 		st = dormant_error_set(err, DORMANT_ERR_IO,
-		                       "cannot sync the audit log %s: %s", a->path,
-		                       strerror(errno));
+		                       "cannot sync the audit log %s: %s",
+		                       a->path, strerror(errno));
 	flock(a->fd, LOCK_UN);
 unlock:
 	pthread_mutex_unlock(&a->lock);
@@ -153,7 +156,8 @@ parse_line(const char *line, size_t len, dormant_audit_fn fn, void *ctx,
 	cJSON *obj = NULL;
 	const char *when;
 
-	if (dormant_json_parse(line, len, "audit", &obj, &ignored) != DORMANT_OK ||
+	if (dormant_json_parse(line, len, "audit", &obj, &ignored) !=
+	            DORMANT_OK ||
 	    !cJSON_IsObject(obj))
 		goto bad_line;
 	memset(&r, 0, sizeof(r));
@@ -209,7 +213,8 @@ dormant_audit_read(const char *path, dormant_audit_fn fn, void *ctx,
 		p = nl ? nl + 1 : end;
 	}
 	if (st != DORMANT_OK && !err->msg[0])
-		dormant_error_set(err, st, "%s: %s", path, dormant_strerror(st));
+		dormant_error_set(err, st, "%s: %s", path,
+		                  dormant_strerror(st));
 out:
 	dormant_buf_free(&b);
 	return st;

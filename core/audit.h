@@ -23,8 +23,9 @@ struct dormant_audit_record {
 	const char *name;
 	const char *action; /* "disable", "enable" */
 	const char *phase;  /* "before", "after" */
-	const char *result; /* after: "disabled", "enabled", "failed", "skipped" */
-	const char *error;  /* NULL when none */
+	const char
+	        *result; /* after: "disabled", "enabled", "failed", "skipped" */
+	const char *error; /* NULL when none */
 };
 
 struct dormant_audit;
@@ -45,7 +46,7 @@ void dormant_audit_close(struct dormant_audit *audit);
  * are not records (a torn last line after a crash of the machine) are
  * counted in *bad, not fatal. fn returns non-OK to stop. */
 typedef enum dormant_status (*dormant_audit_fn)(
-	void *ctx, const struct dormant_audit_record *r, unsigned line);
+        void *ctx, const struct dormant_audit_record *r, unsigned line);
 enum dormant_status dormant_audit_read(const char *path, dormant_audit_fn fn,
                                        void *ctx, unsigned *bad,
                                        struct dormant_error *err);

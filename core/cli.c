@@ -25,7 +25,6 @@
 #include "report.h"
 #include "rules.h"
 
-
 /* Options that map onto [scan] keys, kept in the order given. */
 struct override {
 	const char *key;
@@ -62,35 +61,38 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"provider", required_argument, NULL, 'p'},
-	{"days", required_argument, NULL, 'd'},
-	{"format", required_argument, NULL, 'f'},
-	{"output", required_argument, NULL, 'o'},
-	{"disable", no_argument, NULL, OPT_DISABLE},
-	{"max-disable", required_argument, NULL, OPT_MAX_DISABLE},
-	{"max-disable-percent", required_argument, NULL, OPT_MAX_DISABLE_PERCENT},
-	{"exclude", required_argument, NULL, OPT_EXCLUDE},
-	{"ca-file", required_argument, NULL, OPT_CA_FILE},
-	{"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
-	{"syslog", no_argument, NULL, OPT_SYSLOG},
-	{"now", required_argument, NULL, OPT_NOW},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"run", required_argument, NULL, OPT_RUN},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"provider", required_argument, NULL, 'p'},
+        {"days", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"disable", no_argument, NULL, OPT_DISABLE},
+        {"max-disable", required_argument, NULL, OPT_MAX_DISABLE},
+        {"max-disable-percent", required_argument, NULL,
+         OPT_MAX_DISABLE_PERCENT},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"ca-file", required_argument, NULL, OPT_CA_FILE},
+        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+        {"syslog", no_argument, NULL, OPT_SYSLOG},
+        {"now", required_argument, NULL, OPT_NOW},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"run", required_argument, NULL, OPT_RUN},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
 };
 
 static void
 usage(FILE *f)
 {
-	fputs("Usage: dormant [scan] [OPTIONS]   scan every configured provider\n"
+	fputs("Usage: dormant [scan] [OPTIONS]   scan every configured "
+	      "provider\n"
 	      "       dormant plugins            list the providers found\n"
 	      "       dormant enable --from AUDIT_LOG [--run ID]\n"
-	      "                                  re-enable what a run disabled\n"
+	      "                                  re-enable what a run "
+	      "disabled\n"
 	      "       dormant audit [AUDIT_LOG]  the audit log as a table\n"
 	      "       dormant rules              the rule catalog\n"
 	      "       dormant explain RULE [PROVIDER]\n"
@@ -98,12 +100,16 @@ usage(FILE *f)
 	      "remediation\n"
 	      "       dormant --help | --version\n"
 	      "\n"
-	      "  -c, --config FILE     config file (default $DORMANT_CONFIG, else\n"
+	      "  -c, --config FILE     config file (default $DORMANT_CONFIG, "
+	      "else\n"
 	      "                        " DORMANT_SYSCONF_DIR
 	      "/dormant/dormant.conf if it exists)\n"
-	      "  -p, --provider LIST   comma list of providers (aws, azure, gcp)\n"
-	      "  -d, --days N          dormancy threshold in days (default 90)\n"
-	      "  -f, --format FMT      table (default), json, ndjson, csv, ocsf, "
+	      "  -p, --provider LIST   comma list of providers (aws, azure, "
+	      "gcp)\n"
+	      "  -d, --days N          dormancy threshold in days (default "
+	      "90)\n"
+	      "  -f, --format FMT      table (default), json, ndjson, csv, "
+	      "ocsf, "
 	      "html\n"
 	      "  -o, --output FILE     write the report there, atomically\n"
 	      "      --disable         disable every finding (default: report "
@@ -119,12 +125,14 @@ usage(FILE *f)
 	      "      --plugin-dir DIR  where providers are (colon list)\n"
 	      "      --now TIME        judge as of this UTC time "
 	      "(2026-11-28T12:00:00Z)\n"
-	      "      --syslog          log through syslog(3) instead of stderr\n"
+	      "      --syslog          log through syslog(3) instead of "
+	      "stderr\n"
 	      "  -q, --quiet           errors only, and no progress lines on a "
 	      "terminal\n"
 	      "  -v, --verbose         more detail (repeatable)\n"
 	      "\n"
-	      "Exit status: 0 no findings, 1 findings, 2 usage or configuration\n"
+	      "Exit status: 0 no findings, 1 findings, 2 usage or "
+	      "configuration\n"
 	      "error, 3 a provider or action failed, 4 safety stop.\n",
 	      f);
 }
@@ -133,10 +141,11 @@ static bool
 add_override(struct cli *cli, const char *key, const char *value,
              const char *option)
 {
-	if (cli->n_overrides == sizeof(cli->overrides) / sizeof(*cli->overrides))
+	if (cli->n_overrides ==
+	    sizeof(cli->overrides) / sizeof(*cli->overrides))
 		return false;
 	cli->overrides[cli->n_overrides++] =
-		(struct override){.key = key, .value = value, .option = option};
+	        (struct override){.key = key, .value = value, .option = option};
 	return true;
 }
 
@@ -152,20 +161,37 @@ parse_options(int argc, char **argv, struct cli *cli, int *first_arg)
 		bool ok = true;
 		switch (c) {
 		case 'c': cli->config = optarg; break;
-		case 'p': ok = add_override(cli, "providers", optarg, "--provider"); break;
-		case 'd': ok = add_override(cli, "days", optarg, "--days"); break;
-		case 'f': ok = add_override(cli, "format", optarg, "--format"); break;
-		case 'o': ok = add_override(cli, "output", optarg, "--output"); break;
-		case OPT_DISABLE: ok = add_override(cli, "action", "disable", "--disable"); break;
+		case 'p':
+			ok = add_override(cli, "providers", optarg,
+			                  "--provider");
+			break;
+		case 'd':
+			ok = add_override(cli, "days", optarg, "--days");
+			break;
+		case 'f':
+			ok = add_override(cli, "format", optarg, "--format");
+			break;
+		case 'o':
+			ok = add_override(cli, "output", optarg, "--output");
+			break;
+		case OPT_DISABLE:
+			ok = add_override(cli, "action", "disable",
+			                  "--disable");
+			break;
 		case OPT_MAX_DISABLE:
-			ok = add_override(cli, "max_disable", optarg, "--max-disable");
+			ok = add_override(cli, "max_disable", optarg,
+			                  "--max-disable");
 			break;
 		case OPT_MAX_DISABLE_PERCENT:
 			ok = add_override(cli, "max_disable_percent", optarg,
 			                  "--max-disable-percent");
 			break;
-		case OPT_EXCLUDE: ok = add_override(cli, "exclude", optarg, "--exclude"); break;
-		case OPT_CA_FILE: ok = add_override(cli, "ca_file", optarg, "--ca-file"); break;
+		case OPT_EXCLUDE:
+			ok = add_override(cli, "exclude", optarg, "--exclude");
+			break;
+		case OPT_CA_FILE:
+			ok = add_override(cli, "ca_file", optarg, "--ca-file");
+			break;
 		case OPT_PLUGIN_DIR: cli->plugin_dir = optarg; break;
 		case OPT_SYSLOG: cli->use_syslog = true; break;
 		case OPT_NOW: cli->now = optarg; break;
@@ -175,8 +201,9 @@ parse_options(int argc, char **argv, struct cli *cli, int *first_arg)
 		case 'v': cli->verbosity++; break;
 		case OPT_HELP: usage(stdout); return DORMANT_EXIT_CLEAN;
 		case OPT_VERSION:
-			printf("dormant %s (provider ABI %d.%d)\n", PACKAGE_VERSION,
-			       DORMANT_PLUGIN_ABI_MAJOR, DORMANT_PLUGIN_ABI_MINOR);
+			printf("dormant %s (provider ABI %d.%d)\n",
+			       PACKAGE_VERSION, DORMANT_PLUGIN_ABI_MAJOR,
+			       DORMANT_PLUGIN_ABI_MINOR);
 			return DORMANT_EXIT_CLEAN;
 		case ':':
 			fprintf(stderr, "dormant: %s needs a value\n",
@@ -184,7 +211,8 @@ parse_options(int argc, char **argv, struct cli *cli, int *first_arg)
 			return DORMANT_EXIT_USAGE;
 		default:
 			fprintf(stderr,
-			        "dormant: unknown option %s (see dormant --help)\n",
+			        "dormant: unknown option %s (see dormant "
+			        "--help)\n",
 			        argv[optind - 1]);
 			return DORMANT_EXIT_USAGE;
 		}
@@ -230,7 +258,8 @@ static int
 load_config(struct cli *cli, struct dormant_conf *conf)
 {
 	const char *env = getenv("DORMANT_CONFIG");
-	const char *path = cli->config ? cli->config : (env && *env ? env : NULL);
+	const char *path =
+	        cli->config ? cli->config : (env && *env ? env : NULL);
 	struct dormant_error err = {{0}};
 	const char *system_path = DORMANT_SYSCONF_DIR "/dormant/dormant.conf";
 
@@ -246,11 +275,21 @@ load_config(struct cli *cli, struct dormant_conf *conf)
 }
 
 /* Every [scan] key, for the environment layer. */
-static const char *const scan_keys[] = {
-	"days",           "warn_days",   "providers",       "format",
-	"output",         "action",      "max_disable",     "max_disable_percent",
-	"disable_admins", "exclude",     "ca_file",         "audit_log",
-	"lock_file",      "warn_state_file", NULL};
+static const char *const scan_keys[] = {"days",
+                                        "warn_days",
+                                        "providers",
+                                        "format",
+                                        "output",
+                                        "action",
+                                        "max_disable",
+                                        "max_disable_percent",
+                                        "disable_admins",
+                                        "exclude",
+                                        "ca_file",
+                                        "audit_log",
+                                        "lock_file",
+                                        "warn_state_file",
+                                        NULL};
 
 static int
 apply_overrides(struct cli *cli, struct dormant_conf *conf)
@@ -271,8 +310,8 @@ apply_overrides(struct cli *cli, struct dormant_conf *conf)
 			                         : name[j]);
 		v = getenv(name);
 		if (v && *v &&
-		    dormant_conf_set_scan(conf, scan_keys[i], v, name, 0, &err) !=
-		            DORMANT_OK) {
+		    dormant_conf_set_scan(conf, scan_keys[i], v, name, 0,
+		                          &err) != DORMANT_OK) {
 			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 			return DORMANT_EXIT_USAGE;
 		}
@@ -288,7 +327,8 @@ apply_overrides(struct cli *cli, struct dormant_conf *conf)
 	}
 	if (now && *now && !dormant_time_parse_iso8601(now, &conf->now)) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "%s: not a UTC time like 2026-11-28T12:00:00Z: \"%.64s\"",
+		            "%s: not a UTC time like 2026-11-28T12:00:00Z: "
+		            "\"%.64s\"",
 		            cli->now ? "--now" : "DORMANT_NOW", now);
 		return DORMANT_EXIT_USAGE;
 	}
@@ -327,14 +367,15 @@ known_names(const struct dormant_plugins *plugins, char *buf, size_t len)
 /* Every section names a provider we have, with keys it knows. */
 int
 dormant_cli_check_sections(struct dormant_conf *conf,
-               const struct dormant_plugins *plugins)
+                           const struct dormant_plugins *plugins)
 {
 	char known[512];
 
 	known_names(plugins, known, sizeof(known));
 	for (size_t i = 0; i < conf->n_sections; i++) {
 		struct dormant_conf_section *s = &conf->sections[i];
-		const struct dormant_plugin *p = dormant_plugins_find(plugins, s->name);
+		const struct dormant_plugin *p =
+		        dormant_plugins_find(plugins, s->name);
 		struct dormant_error err = {{0}};
 		const char *refusal;
 
@@ -343,12 +384,14 @@ dormant_cli_check_sections(struct dormant_conf *conf,
 			if (refusal)
 				dormant_log(DORMANT_LOG_ERROR, NULL,
 				            "%s:%u: [%s]: provider refused: %s",
-				            conf->path, s->line, s->name, refusal);
+				            conf->path, s->line, s->name,
+				            refusal);
 			else
 				dormant_log(DORMANT_LOG_ERROR, NULL,
 				            "%s:%u: [%s]: unknown provider "
 				            "(known: %s)",
-				            conf->path, s->line, s->name, known);
+				            conf->path, s->line, s->name,
+				            known);
 			return DORMANT_EXIT_USAGE;
 		}
 		if (dormant_conf_check_section(conf, s, p->desc, &err) !=
@@ -386,18 +429,20 @@ select_providers(const struct dormant_conf *conf,
 	if (conf->providers.n) {
 		for (size_t i = 0; i < conf->providers.n; i++) {
 			const char *name = conf->providers.v[i];
-			const char *refusal = dormant_plugins_refusal(plugins, name);
+			const char *refusal =
+			        dormant_plugins_refusal(plugins, name);
 
 			if (!dormant_plugins_find(plugins, name)) {
 				if (refusal)
 					dormant_log(DORMANT_LOG_ERROR, NULL,
-					            "provider %s refused: %s", name,
-					            refusal);
+					            "provider %s refused: %s",
+					            name, refusal);
 				else
-					dormant_log(DORMANT_LOG_ERROR, NULL,
-					            "unknown provider \"%.64s\" "
-					            "(known: %s)",
-					            name, known);
+					dormant_log(
+					        DORMANT_LOG_ERROR, NULL,
+					        "unknown provider \"%.64s\" "
+					        "(known: %s)",
+					        name, known);
 				return DORMANT_EXIT_USAGE;
 			}
 			if (!dormant_strv_contains(out, name) &&
@@ -408,7 +453,8 @@ select_providers(const struct dormant_conf *conf,
 	}
 	for (size_t i = 0; i < plugins->n; i++) {
 		const struct dormant_plugin *p = &plugins->v[i];
-		if ((dormant_conf_section(conf, p->name) || env_enables(p->desc)) &&
+		if ((dormant_conf_section(conf, p->name) ||
+		     env_enables(p->desc)) &&
 		    dormant_strv_add(out, p->name) != DORMANT_OK)
 			return DORMANT_EXIT_USAGE;
 	}
@@ -446,8 +492,8 @@ list_plugins(const struct dormant_plugins *plugins)
 		const struct dormant_plugin *p = &plugins->v[i];
 		printf("%-10s %-10s %u.%-3u %s\n", p->name,
 		       p->desc->version ? p->desc->version : "?",
-		       p->desc->abi_version >> 16, p->desc->abi_version & 0xffff,
-		       p->path);
+		       p->desc->abi_version >> 16,
+		       p->desc->abi_version & 0xffff, p->path);
 		if (p->desc->description)
 			printf("%-10s %s\n", "", p->desc->description);
 	}
@@ -472,7 +518,8 @@ rules_command(const char *command, const char *rule, const char *provider)
 		return DORMANT_EXIT_USAGE;
 	}
 	if (dormant_rules_load(&rules, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "rule catalog: %s", err.msg);
+		dormant_log(DORMANT_LOG_ERROR, NULL, "rule catalog: %s",
+		            err.msg);
 		return DORMANT_EXIT_FAILED;
 	}
 	if (strcmp(command, "rules") == 0) {
@@ -502,7 +549,7 @@ dormant_cli_main(int argc, char **argv)
 	struct dormant_plugins plugins = {0};
 	struct dormant_error err = {{0}};
 	const char *command = "scan", *audit_file = NULL, *rule = NULL,
-		   *rule_provider = NULL;
+	           *rule_provider = NULL;
 	char *search_path = NULL;
 	int first = 1, rc;
 
@@ -520,9 +567,10 @@ dormant_cli_main(int argc, char **argv)
 	if (strcmp(command, "explain") == 0 && first < argc)
 		rule_provider = argv[first++];
 	if (first < argc) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "unexpected argument \"%.64s\" (see dormant --help)",
-		            argv[first]);
+		dormant_log(
+		        DORMANT_LOG_ERROR, NULL,
+		        "unexpected argument \"%.64s\" (see dormant --help)",
+		        argv[first]);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}

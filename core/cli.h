@@ -39,8 +39,8 @@ int dormant_cli_caught_signal(void);
 int dormant_cmd_scan(struct dormant_conf *conf,
                      const struct dormant_plugins *plugins);
 int dormant_cmd_enable(struct dormant_conf *conf,
-                       const struct dormant_plugins *plugins,
-                       const char *from, const char *run);
+                       const struct dormant_plugins *plugins, const char *from,
+                       const char *run);
 int dormant_cmd_audit(const struct dormant_conf *conf, const char *path);
 
 #endif /* DORMANT_CLI_H */

@@ -17,7 +17,7 @@
 #include "log.h"
 
 struct pending {
-	char *key; /* run, provider, scope, id, action */
+	char *key;  /* run, provider, scope, id, action */
 	char *line; /* the row to print if no outcome comes */
 };
 
@@ -59,8 +59,8 @@ on_record(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	(void)line;
 	key(k, sizeof(k), r);
 	if (strcmp(r->phase, "before") == 0) {
-		struct pending *p = realloc(v->pending, (v->n_pending + 1) *
-		                                                sizeof(*p));
+		struct pending *p =
+		        realloc(v->pending, (v->n_pending + 1) * sizeof(*p));
 		if (!p)
 			return DORMANT_ERR_NOMEM;
 		v->pending = p;
@@ -99,7 +99,8 @@ dormant_cmd_audit(const struct dormant_conf *conf, const char *path)
 	int rc = DORMANT_EXIT_CLEAN;
 
 	if (!path)
-		path = conf->audit_log ? conf->audit_log : DORMANT_DEFAULT_AUDIT_LOG;
+		path = conf->audit_log ? conf->audit_log
+		                       : DORMANT_DEFAULT_AUDIT_LOG;
 	printf("%-20s  %-25s  %-8s  %-14s  %-30s  %-8s  %-9s  %s\n", "TIME",
 	       "RUN", "PROVIDER", "SCOPE", "USER", "ACTION", "RESULT", "ERROR");
 	if (dormant_audit_read(path, on_record, &v, &bad, &err) != DORMANT_OK) {

@@ -54,11 +54,13 @@ collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	struct target *t;
 
 	(void)line;
-	if (strcmp(r->action, "disable") != 0 || strcmp(r->phase, "after") != 0 ||
-	    !r->result || strcmp(r->result, "disabled") != 0)
+	if (strcmp(r->action, "disable") != 0 ||
+	    strcmp(r->phase, "after") != 0 || !r->result ||
+	    strcmp(r->result, "disabled") != 0)
 		return DORMANT_OK;
 	for (size_t i = 0; i < ts->n; i++)
-		if (strcmp(ts->v[i].run, r->run) == 0 && same_user(&ts->v[i], r))
+		if (strcmp(ts->v[i].run, r->run) == 0 &&
+		    same_user(&ts->v[i], r))
 			return DORMANT_OK;
 	t = realloc(ts->v, (ts->n + 1) * sizeof(*t));
 	if (!t)
@@ -88,16 +90,16 @@ record(struct dormant_audit *audit, const char *run, const struct target *t,
        struct dormant_error *err)
 {
 	struct dormant_audit_record r = {
-		.time = (int64_t)time(NULL),
-		.run = run,
-		.provider = t->provider,
-		.scope = t->scope,
-		.id = t->id,
-		.name = t->name,
-		.action = "enable",
-		.phase = phase,
-		.result = result,
-		.error = error,
+	        .time = (int64_t)time(NULL),
+	        .run = run,
+	        .provider = t->provider,
+	        .scope = t->scope,
+	        .id = t->id,
+	        .name = t->name,
+	        .action = "enable",
+	        .phase = phase,
+	        .result = result,
+	        .error = error,
 	};
 
 	return dormant_audit_write(audit, &r, err);
@@ -131,7 +133,8 @@ begin(struct dormant_engine *engine, struct dormant_audit *audit,
 		t->result = "cannot";
 		snprintf(t->error, sizeof(t->error),
 		         "%s cannot undo this: what was removed cannot be "
-		         "restored (see dormant-plugin(7)); grant access again by "
+		         "restored (see dormant-plugin(7)); grant access again "
+		         "by "
 		         "hand if needed",
 		         t->provider);
 		return false;
@@ -154,8 +157,8 @@ end(struct dormant_audit *audit, const char *run, struct target *t,
 	if (st != DORMANT_OK)
 		snprintf(t->error, sizeof(t->error), "%s",
 		         result->msg[0] ? result->msg : dormant_strerror(st));
-	if (record(audit, run, t, "after", t->result, t->error[0] ? t->error : NULL,
-	           &err) != DORMANT_OK)
+	if (record(audit, run, t, "after", t->result,
+	           t->error[0] ? t->error : NULL, &err) != DORMANT_OK)
 		dormant_log(DORMANT_LOG_ERROR, t->provider, "audit log: %s",
 		            err.msg);
 }
@@ -190,11 +193,13 @@ enable_all(struct dormant_engine *engine, struct dormant_audit *audit,
 		}
 		which[n++] = i;
 		for (size_t j = i + 1; j < ts->n && n < DORMANT_BULK_MAX; j++) {
-			if (done[j] || strcmp(ts->v[j].provider, ts->v[i].provider) ||
+			if (done[j] ||
+			    strcmp(ts->v[j].provider, ts->v[i].provider) ||
 			    strcmp(ts->v[j].scope, ts->v[i].scope))
 				continue;
 			done[j] = true;
-			if (begin(engine, audit, run, &ts->v[j], &desc, &handle))
+			if (begin(engine, audit, run, &ts->v[j], &desc,
+			          &handle))
 				which[n++] = j;
 		}
 		for (size_t k = 0; k < n; k++) {
@@ -242,7 +247,7 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		if (!run || strcmp(all.v[i].run, run) != 0)
 			continue;
 		struct target *v =
-			realloc(chosen.v, (chosen.n + 1) * sizeof(*chosen.v));
+		        realloc(chosen.v, (chosen.n + 1) * sizeof(*chosen.v));
 		if (!v) {
 			rc = DORMANT_EXIT_FAILED;
 			goto out;
@@ -252,7 +257,8 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		memset(&all.v[i], 0, sizeof(all.v[i]));
 		if (!dormant_strv_contains(&providers,
 		                           chosen.v[chosen.n - 1].provider))
-			dormant_strv_add(&providers, chosen.v[chosen.n - 1].provider);
+			dormant_strv_add(&providers,
+			                 chosen.v[chosen.n - 1].provider);
 	}
 	if (!chosen.n) {
 		dormant_log(DORMANT_LOG_ERROR, NULL,
@@ -263,8 +269,8 @@ dormant_cmd_enable(struct dormant_conf *conf,
 	}
 	lock_path = conf->lock_file ? strdup(conf->lock_file)
 	                            : dormant_lock_default_path();
-	if (!lock_path || dormant_lock_acquire(lock_path, &lock_fd, &err) !=
-	                          DORMANT_OK) {
+	if (!lock_path ||
+	    dormant_lock_acquire(lock_path, &lock_fd, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
 		            lock_path ? err.msg : "out of memory");
 		rc = DORMANT_EXIT_USAGE;

@@ -32,7 +32,8 @@ nothing_to_say(const struct dormant_conf *conf, const struct dormant_result *r)
 	if (r->findings.n || r->warnings.n || r->safety_stop)
 		return false;
 	for (size_t i = 0; i < r->n_scopes; i++)
-		if (r->scopes[i].status != DORMANT_OK || r->scopes[i].admins_unknown)
+		if (r->scopes[i].status != DORMANT_OK ||
+		    r->scopes[i].admins_unknown)
 			return false;
 	return true;
 }
@@ -66,8 +67,8 @@ dormant_cmd_scan(struct dormant_conf *conf,
 		goto out;
 	lock_path = conf->lock_file ? strdup(conf->lock_file)
 	                            : dormant_lock_default_path();
-	if (!lock_path || dormant_lock_acquire(lock_path, &lock_fd, &err) !=
-	                          DORMANT_OK) {
+	if (!lock_path ||
+	    dormant_lock_acquire(lock_path, &lock_fd, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
 		            lock_path ? err.msg : "out of memory");
 		rc = DORMANT_EXIT_USAGE;
@@ -101,7 +102,8 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	dormant_audit_run_id(result.generated_at, run_id);
 	memcpy(result.run_id, run_id, sizeof(run_id));
 	if (conf->disable) {
-		dormant_log(DORMANT_LOG_INFO, NULL, "run %s: disabling", run_id);
+		dormant_log(DORMANT_LOG_INFO, NULL, "run %s: disabling",
+		            run_id);
 		if (dormant_remediate(engine, conf, &result, audit, &err) !=
 		    DORMANT_OK) {
 			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
@@ -117,7 +119,8 @@ dormant_cmd_scan(struct dormant_conf *conf,
 		dormant_warn_state_filter(conf, &result.warnings);
 	if (nothing_to_say(conf, &result)) {
 		dormant_log(DORMANT_LOG_INFO, NULL,
-		            "%zu users scanned, no findings", result.users_scanned);
+		            "%zu users scanned, no findings",
+		            result.users_scanned);
 	} else if (dormant_report_write(&result, conf->format, conf->output,
 	                                &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);

@@ -50,7 +50,7 @@ struct dormant_conf {
 	bool file_is_shared; /* readable by group or others */
 
 	long days;
-	long warn_days; /* 0: off */
+	long warn_days;                /* 0: off */
 	struct dormant_strv providers; /* empty: every configured one */
 	enum dormant_format format;
 	char *output; /* NULL: stdout */
@@ -98,11 +98,9 @@ dormant_conf_check_section(const struct dormant_conf *conf,
 
 /* Makes the section's relative file names (the provider's path_keys)
  * relative to the config file's directory. */
-enum dormant_status
-dormant_conf_resolve_paths(struct dormant_conf *conf,
-                           struct dormant_conf_section *section,
-                           const struct dormant_provider *provider,
-                           struct dormant_error *err);
+enum dormant_status dormant_conf_resolve_paths(
+        struct dormant_conf *conf, struct dormant_conf_section *section,
+        const struct dormant_provider *provider, struct dormant_error *err);
 
 /* Cross-checks once every layer is in (warn_days < days, ...). */
 enum dormant_status dormant_conf_finish(struct dormant_conf *conf,

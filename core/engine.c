@@ -105,9 +105,11 @@ dormant_engine_open(const struct dormant_conf *conf,
 	*out = NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	e->conf = conf;
-	e->now = conf->now != DORMANT_TIME_NONE ? conf->now : (int64_t)time(NULL);
+	e->now = conf->now != DORMANT_TIME_NONE ? conf->now
+	                                        : (int64_t)time(NULL);
 	e->opened = calloc(providers->n ? providers->n : 1, sizeof(*e->opened));
 	if (!e->opened) {
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
@@ -116,7 +118,7 @@ dormant_engine_open(const struct dormant_conf *conf,
 	for (size_t i = 0; i < providers->n; i++) {
 		struct opened *op = &e->opened[i];
 		const struct dormant_plugin *p =
-			dormant_plugins_find(plugins, providers->v[i]);
+		        dormant_plugins_find(plugins, providers->v[i]);
 
 		if (!p) {
 			st = dormant_error_set(err, DORMANT_ERR_PLUGIN,
@@ -234,11 +236,10 @@ sink_user(struct dormant_sink *sink, const struct dormant_user *user)
 		            "%s: excluded", user->name);
 		return DORMANT_OK;
 	}
-	st = dormant_findings_add(v.judgement == DORMANT_DORMANT ? &r->findings
-	                                                         : &r->warnings,
-	                          job->op->plugin->name,
-	                          user->scope ? user->scope : r->scope, user,
-	                          &v);
+	st = dormant_findings_add(
+	        v.judgement == DORMANT_DORMANT ? &r->findings : &r->warnings,
+	        job->op->plugin->name, user->scope ? user->scope : r->scope,
+	        user, &v);
 	if (st != DORMANT_OK)
 		job->sink_status = st;
 	return st;
@@ -341,7 +342,8 @@ plan_jobs(struct dormant_engine *e, struct dormant_result *res,
 	bool more = true;
 
 	for (size_t i = 0; i < e->n_opened; i++)
-		total += e->opened[i].plugin->desc->scope_count(e->opened[i].handle);
+		total += e->opened[i].plugin->desc->scope_count(
+		        e->opened[i].handle);
 	res->scopes = calloc(total ? total : 1, sizeof(*res->scopes));
 	pool->jobs = calloc(total ? total : 1, sizeof(*pool->jobs));
 	if (!res->scopes || !pool->jobs)
@@ -359,7 +361,8 @@ plan_jobs(struct dormant_engine *e, struct dormant_result *res,
 			const char *label = NULL;
 
 			if (op->plugin->desc->scope_label)
-				label = op->plugin->desc->scope_label(op->handle, s);
+				label = op->plugin->desc->scope_label(
+				        op->handle, s);
 			r->provider = op->plugin->name;
 			r->scope = strdup(label ? label : op->plugin->name);
 			if (!r->scope)
@@ -409,8 +412,10 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 	progress = dormant_progress_start(e->conf, res);
 	for (size_t i = 0; i < pool.n_jobs; i++)
 		pool.jobs[i].progress = progress;
-	for (size_t i = 0; i < pool.n_jobs && i < DORMANT_MAX_SCAN_THREADS; i++) {
-		if (pthread_create(&threads[n_threads], NULL, worker, &pool) != 0)
+	for (size_t i = 0; i < pool.n_jobs && i < DORMANT_MAX_SCAN_THREADS;
+	     i++) {
+		if (pthread_create(&threads[n_threads], NULL, worker, &pool) !=
+		    0)
 			break;
 		n_threads++;
 	}

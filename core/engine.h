@@ -45,7 +45,7 @@ struct dormant_result {
 	struct dormant_findings findings; /* sorted, all scopes */
 	struct dormant_findings warnings; /* sorted, all scopes */
 	char *safety_stop;                /* NULL unless the breaker tripped */
-	char run_id[32];                  /* links the report to the audit log */
+	char run_id[32]; /* links the report to the audit log */
 	size_t users_scanned;
 };
 

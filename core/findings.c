@@ -74,9 +74,10 @@ dormant_findings_add(struct dormant_findings *list, const char *provider,
 		if (!f->extras)
 			ok = false;
 		for (size_t i = 0; ok && i < user->n_extras; i++) {
-			f->extras[i].key = dup_or_null(user->extras[i].key, &ok);
+			f->extras[i].key =
+			        dup_or_null(user->extras[i].key, &ok);
 			f->extras[i].value =
-				dup_or_null(user->extras[i].value, &ok);
+			        dup_or_null(user->extras[i].value, &ok);
 			f->n_extras = i + 1;
 		}
 	}
@@ -89,7 +90,8 @@ dormant_findings_add(struct dormant_findings *list, const char *provider,
 }
 
 enum dormant_status
-dormant_findings_move(struct dormant_findings *dst, struct dormant_findings *src)
+dormant_findings_move(struct dormant_findings *dst,
+                      struct dormant_findings *src)
 {
 	if (!src->n)
 		return DORMANT_OK;

@@ -38,8 +38,8 @@ dormant_lock_acquire(const char *path, int *fd, struct dormant_error *err)
 	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (f < 0)
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                         "cannot open the lock file %s: %s", path,
-		                         strerror(errno));
+		                         "cannot open the lock file %s: %s",
+		                         path, strerror(errno));
 	if (flock(f, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
 		ssize_t r = pread(f, pid, sizeof(pid) - 1, 0);
@@ -50,10 +50,11 @@ dormant_lock_acquire(const char *path, int *fd, struct dormant_error *err)
 			                         strerror(e));
 		pid[r > 0 ? r : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
-		return dormant_error_set(err, DORMANT_ERR_USAGE,
-		                         "another dormant run (pid %s) holds %s; "
-		                         "not starting a second one",
-		                         pid[0] ? pid : "unknown", path);
+		return dormant_error_set(
+		        err, DORMANT_ERR_USAGE,
+		        "another dormant run (pid %s) holds %s; "
+		        "not starting a second one",
+		        pid[0] ? pid : "unknown", path);
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(f, 0) != 0 || pwrite(f, pid, (size_t)n, 0) != n) {

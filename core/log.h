@@ -14,10 +14,10 @@ void dormant_log_teardown(void);
 int dormant_log_verbosity(void);
 
 /* `who` prefixes the message ("aws"); NULL for core. */
-void dormant_log(enum dormant_log_level level, const char *who,
-                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void dormant_log(enum dormant_log_level level, const char *who, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
 void dormant_logv(enum dormant_log_level level, const char *who,
                   const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+        __attribute__((format(printf, 3, 0)));
 
 #endif /* DORMANT_LOG_H */

@@ -22,7 +22,7 @@
 #include "plugin_loader.h"
 
 /* The size of the 1.0 descriptor: the least a module of major 1 has. */
-#define PROVIDER_V1_0_SIZE \
+#define PROVIDER_V1_0_SIZE                                                     \
 	(offsetof(struct dormant_provider, close) + sizeof(void (*)(void *)))
 
 static const char *const build_plugin_dirs[] = {"plugins/aws", "plugins/azure",
@@ -60,8 +60,8 @@ dormant_plugins_search_path(const char *explicit_dirs)
 	if (!running_uninstalled())
 		return strdup(DORMANT_PLUGIN_DIR);
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(build_plugin_dirs) / sizeof(*build_plugin_dirs);
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof(build_plugin_dirs) / sizeof(*build_plugin_dirs); i++) {
 		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s/%s",
 		                 len ? ":" : "", DORMANT_BUILD_DIR,
 		                 build_plugin_dirs[i]);
@@ -76,32 +76,37 @@ bool
 dormant_provider_check(const struct dormant_provider *desc, const char *modname,
                        char *why, size_t whylen)
 {
-	uint32_t major = desc->abi_version >> 16, minor = desc->abi_version & 0xffff;
+	uint32_t major = desc->abi_version >> 16,
+	         minor = desc->abi_version & 0xffff;
 
 	if (major != DORMANT_PLUGIN_ABI_MAJOR) {
-		snprintf(why, whylen,
-		         "provider ABI %u.%u, but this dormant speaks ABI %u.%u",
-		         major, minor, DORMANT_PLUGIN_ABI_MAJOR,
-		         DORMANT_PLUGIN_ABI_MINOR);
+		snprintf(
+		        why, whylen,
+		        "provider ABI %u.%u, but this dormant speaks ABI %u.%u",
+		        major, minor, DORMANT_PLUGIN_ABI_MAJOR,
+		        DORMANT_PLUGIN_ABI_MINOR);
 		return false;
 	}
 	if (desc->struct_size < PROVIDER_V1_0_SIZE) {
-		snprintf(why, whylen,
-		         "descriptor of %u bytes is smaller than ABI %u.0 needs "
-		         "(%zu)",
-		         desc->struct_size, DORMANT_PLUGIN_ABI_MAJOR,
-		         (size_t)PROVIDER_V1_0_SIZE);
+		snprintf(
+		        why, whylen,
+		        "descriptor of %u bytes is smaller than ABI %u.0 needs "
+		        "(%zu)",
+		        desc->struct_size, DORMANT_PLUGIN_ABI_MAJOR,
+		        (size_t)PROVIDER_V1_0_SIZE);
 		return false;
 	}
 	if (!desc->name || strcmp(desc->name, modname) != 0) {
-		snprintf(why, whylen, "descriptor names \"%s\", the file \"%s\"",
+		snprintf(why, whylen,
+		         "descriptor names \"%s\", the file \"%s\"",
 		         desc->name ? desc->name : "(null)", modname);
 		return false;
 	}
 	if (!desc->open || !desc->scope_count || !desc->list_users ||
 	    !desc->close) {
 		snprintf(why, whylen,
-		         "descriptor lacks open, scope_count, list_users or close");
+		         "descriptor lacks open, scope_count, list_users or "
+		         "close");
 		return false;
 	}
 	return true;
@@ -111,7 +116,7 @@ static enum dormant_status
 add_refusal(struct dormant_plugins *out, const char *path, const char *reason)
 {
 	struct dormant_plugin_refusal *r =
-		realloc(out->refused, (out->n_refused + 1) * sizeof(*r));
+	        realloc(out->refused, (out->n_refused + 1) * sizeof(*r));
 
 	if (!r)
 		return DORMANT_ERR_NOMEM;
@@ -177,8 +182,8 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 		         e ? e : "unknown error");
 		return add_refusal(out, base, why);
 	}
-	desc = (const struct dormant_provider *)lt_dlsym(dl,
-	                                                 DORMANT_PROVIDER_SYMBOL);
+	desc = (const struct dormant_provider *)lt_dlsym(
+	        dl, DORMANT_PROVIDER_SYMBOL);
 	if (!desc) {
 		lt_dlclose(dl);
 		return add_refusal(out, base,
@@ -192,7 +197,8 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 	p = realloc(out->v, (out->n + 1) * sizeof(*p));
 	if (!p) {
 		lt_dlclose(dl);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	}
 	out->v = p;
 	p = &out->v[out->n];
@@ -205,7 +211,8 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 		free(p->name);
 		free(p->path);
 		lt_dlclose(dl);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	}
 	out->n++;
 	dormant_log(DORMANT_LOG_DEBUG, NULL, "loaded provider %s %s from %s",
@@ -222,7 +229,8 @@ compare_names(const void *a, const void *b)
 /* Modules of one directory in name order, so that what is loaded does not
  * depend on the order readdir happens to return. */
 static enum dormant_status
-load_dir(struct dormant_plugins *out, const char *dir, struct dormant_error *err)
+load_dir(struct dormant_plugins *out, const char *dir,
+         struct dormant_error *err)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -292,7 +300,8 @@ dormant_plugins_load(const char *search_path, struct dormant_plugins *out,
 	copy = strdup(search_path);
 	if (!out->search_path || !copy) {
 		free(copy);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
 	}
 	for (dir = copy; dir && st == DORMANT_OK; dir = rest) {
 		rest = strchr(dir, ':');

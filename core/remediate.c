@@ -15,9 +15,9 @@
 #include "remediate.h"
 #include "verdict.h"
 
-static void
-set_action(struct dormant_finding *f, enum dormant_action action,
-           const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_action(struct dormant_finding *f, enum dormant_action action,
+                       const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 set_action(struct dormant_finding *f, enum dormant_action action,
@@ -77,9 +77,10 @@ may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
 	}
 	failed = failed_scope(res, f->provider);
 	if (failed) {
-		set_action(f, DORMANT_ACTION_SKIPPED,
-		           "not disabled: the listing of %s %s did not complete",
-		           f->provider, failed->scope);
+		set_action(
+		        f, DORMANT_ACTION_SKIPPED,
+		        "not disabled: the listing of %s %s did not complete",
+		        f->provider, failed->scope);
 		return false;
 	}
 	scope = scope_of(res, f);
@@ -106,22 +107,26 @@ breaker(const struct dormant_conf *conf, const struct dormant_result *res,
 	char msg[512];
 
 	if (n > (size_t)conf->max_disable) {
-		snprintf(msg, sizeof(msg),
-		         "%zu accounts would be disabled, more than max_disable "
-		         "(%ld); nobody was disabled",
-		         n, conf->max_disable);
+		snprintf(
+		        msg, sizeof(msg),
+		        "%zu accounts would be disabled, more than max_disable "
+		        "(%ld); nobody was disabled",
+		        n, conf->max_disable);
 		return strdup(msg);
 	}
-	if (n && (double)n * 100.0 >
-	                 conf->max_disable_percent * (double)res->users_scanned) {
-		snprintf(msg, sizeof(msg),
-		         "%zu accounts would be disabled, %.1f%% of the %zu users "
-		         "scanned, more than max_disable_percent (%g%%); nobody "
-		         "was disabled",
-		         n, res->users_scanned ? 100.0 * (double)n /
-		                                         (double)res->users_scanned
-		                               : 100.0,
-		         res->users_scanned, conf->max_disable_percent);
+	if (n && (double)n * 100.0 > conf->max_disable_percent *
+	                                     (double)res->users_scanned) {
+		snprintf(
+		        msg, sizeof(msg),
+		        "%zu accounts would be disabled, %.1f%% of the %zu "
+		        "users "
+		        "scanned, more than max_disable_percent (%g%%); nobody "
+		        "was disabled",
+		        n,
+		        res->users_scanned
+		                ? 100.0 * (double)n / (double)res->users_scanned
+		                : 100.0,
+		        res->users_scanned, conf->max_disable_percent);
 		return strdup(msg);
 	}
 	return NULL;
@@ -148,16 +153,16 @@ audit(struct work *w, const struct dormant_finding *f, const char *phase,
       const char *result, const char *error, struct dormant_error *err)
 {
 	struct dormant_audit_record r = {
-		.time = (int64_t)time(NULL),
-		.run = w->run_id,
-		.provider = f->provider,
-		.scope = f->scope,
-		.id = f->id,
-		.name = f->name,
-		.action = "disable",
-		.phase = phase,
-		.result = result,
-		.error = error,
+	        .time = (int64_t)time(NULL),
+	        .run = w->run_id,
+	        .provider = f->provider,
+	        .scope = f->scope,
+	        .id = f->id,
+	        .name = f->name,
+	        .action = "disable",
+	        .phase = phase,
+	        .result = result,
+	        .error = error,
 	};
 
 	return dormant_audit_write(w->audit, &r, err);
@@ -169,14 +174,14 @@ signed_in_since(struct work *w, const struct dormant_finding *f,
                 int64_t last_login)
 {
 	struct dormant_user u = {
-		.id = f->id,
-		.name = f->name,
-		.created = f->created,
-		.last_login = last_login,
-		.access_granted = f->never_logged_in ? f->reference
-		                                     : DORMANT_TIME_NONE,
-		.interactive_access = true,
-		.account_enabled = true,
+	        .id = f->id,
+	        .name = f->name,
+	        .created = f->created,
+	        .last_login = last_login,
+	        .access_granted =
+	                f->never_logged_in ? f->reference : DORMANT_TIME_NONE,
+	        .interactive_access = true,
+	        .account_enabled = true,
 	};
 	struct dormant_verdict v;
 
@@ -193,8 +198,7 @@ log_outcome(const struct dormant_finding *f)
 	dormant_log(f->action == DORMANT_ACTION_FAILED ? DORMANT_LOG_ERROR
 	                                               : DORMANT_LOG_INFO,
 	            f->provider, "%s %s: %s%s%s", f->scope, f->name,
-	            dormant_action_name(f->action),
-	            f->action_error ? ": " : "",
+	            dormant_action_name(f->action), f->action_error ? ": " : "",
 	            f->action_error ? f->action_error : "");
 }
 
@@ -205,8 +209,8 @@ finish(struct work *w, struct dormant_finding *f)
 	struct dormant_error err = {{0}};
 
 	log_outcome(f);
-	if (audit(w, f, "after", dormant_action_name(f->action), f->action_error,
-	          &err) != DORMANT_OK)
+	if (audit(w, f, "after", dormant_action_name(f->action),
+	          f->action_error, &err) != DORMANT_OK)
 		dormant_log(DORMANT_LOG_ERROR, f->provider,
 		            "%s %s: %s: audit log: %s", f->scope, f->name,
 		            dormant_action_name(f->action), err.msg);
@@ -226,7 +230,8 @@ begin(struct work *w, struct dormant_finding *f)
 	if (audit(w, f, "before", NULL, NULL, &err) != DORMANT_OK) {
 		/* No record, no action: an undocumented disable cannot be
 		 * reviewed or undone. */
-		set_action(f, DORMANT_ACTION_FAILED, "not disabled: %s", err.msg);
+		set_action(f, DORMANT_ACTION_FAILED, "not disabled: %s",
+		           err.msg);
 		log_outcome(f);
 		return false;
 	}
@@ -272,7 +277,8 @@ act(struct work *w, size_t i)
 	if (!begin(w, f))
 		return;
 	if (w->bulk) {
-		w->go[i] = true; /* disabled in groups once every re-read is in */
+		w->go[i] =
+		        true; /* disabled in groups once every re-read is in */
 		return;
 	}
 	outcome(f, w->desc->disable(w->handle, f->scope, f->id, f->name, &err),
@@ -314,8 +320,9 @@ act_in_bulk(struct work *w)
 				struct dormant_finding *f = w->items[which[k]];
 				set_action(f, DORMANT_ACTION_SKIPPED,
 				           "not disabled: %s",
-				           batch && which ? "the run was interrupted"
-				                          : "out of memory");
+				           batch && which
+				                   ? "the run was interrupted"
+				                   : "out of memory");
 				finish(w, f);
 			}
 			continue;
@@ -421,7 +428,8 @@ dormant_remediate(struct dormant_engine *engine,
 		struct work *w = &works[n_works++];
 		size_t j = i;
 
-		while (j < n && strcmp(todo[j]->provider, todo[i]->provider) == 0)
+		while (j < n &&
+		       strcmp(todo[j]->provider, todo[i]->provider) == 0)
 			j++;
 		w->engine = engine;
 		w->conf = conf;
@@ -438,8 +446,9 @@ dormant_remediate(struct dormant_engine *engine,
 			goto out;
 		}
 		pthread_mutex_init(&w->lock, NULL);
-		total_threads += w->n < provider_cap(w->desc) ? w->n
-		                                              : provider_cap(w->desc);
+		total_threads += w->n < provider_cap(w->desc)
+		                         ? w->n
+		                         : provider_cap(w->desc);
 		i = j;
 	}
 	threads = calloc(total_threads ? total_threads : 1, sizeof(*threads));
@@ -452,8 +461,8 @@ dormant_remediate(struct dormant_engine *engine,
 		size_t cap = provider_cap(w->desc);
 
 		for (size_t t = 0; t < cap && t < w->n; t++) {
-			if (pthread_create(&threads[n_threads], NULL, worker, w) !=
-			    0)
+			if (pthread_create(&threads[n_threads], NULL, worker,
+			                   w) != 0)
 				break;
 			n_threads++;
 			w->started++;

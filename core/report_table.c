@@ -15,12 +15,11 @@
 #include "findings.h"
 #include "report.h"
 
-#define COLS 7
+#define COLS      7
 #define MAX_WIDTH 48 /* longer cells are cut with "..." */
 
-static const char *const headers[COLS] = {"PROVIDER", "SCOPE", "NAME",
-                                          "LAST LOGIN", "DAYS", "RISK",
-                                          "ACTION"};
+static const char *const headers[COLS] = {
+        "PROVIDER", "SCOPE", "NAME", "LAST LOGIN", "DAYS", "RISK", "ACTION"};
 
 /* Characters in s, counting each UTF-8 sequence once. */
 static size_t
@@ -79,9 +78,11 @@ row_cells(const struct dormant_finding *x, char cells[COLS][4 * MAX_WIDTH])
 	if (x->days_inactive < 0)
 		snprintf(cells[4], sizeof(cells[4]), "?");
 	else
-		snprintf(cells[4], sizeof(cells[4]), "%" PRId64, x->days_inactive);
+		snprintf(cells[4], sizeof(cells[4]), "%" PRId64,
+		         x->days_inactive);
 	snprintf(cells[5], sizeof(cells[5]), "%s", dormant_finding_risk(x));
-	snprintf(cells[6], sizeof(cells[6]), "%s", dormant_action_name(x->action));
+	snprintf(cells[6], sizeof(cells[6]), "%s",
+	         dormant_action_name(x->action));
 }
 
 static void
@@ -148,7 +149,8 @@ print_scopes(FILE *f, const struct dormant_result *res)
 		cell(scope, sizeof(scope), s->scope);
 		pad = ws - width(scope);
 		if (s->status != DORMANT_OK)
-			snprintf(note, sizeof(note), "%s", s->error ? s->error : "");
+			snprintf(note, sizeof(note), "%s",
+			         s->error ? s->error : "");
 		else if (s->admins_unknown)
 			snprintf(note, sizeof(note), "%s", s->admins_unknown);
 		else
@@ -180,7 +182,8 @@ print_rules(FILE *f, const struct dormant_result *res,
 	dormant_report_rules_used(res, rules, used, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct dormant_rule *r = used[i];
-		const char *p = strcmp(r->provider, "*") == 0 ? "" : r->provider;
+		const char *p =
+		        strcmp(r->provider, "*") == 0 ? "" : r->provider;
 
 		fprintf(f, "\n%s%s%s: %s\n", r->id, *p ? " on " : "", p,
 		        r->title);
@@ -194,8 +197,8 @@ print_rules(FILE *f, const struct dormant_result *res,
 		putc('\n', f);
 		for (size_t j = 0; j < r->cli.n; j++)
 			fprintf(f, "  fix: %s\n", r->cli.v[j]);
-		fprintf(f, "  more: dormant explain %s%s%s\n", r->id, *p ? " " : "",
-		        p);
+		fprintf(f, "  more: dormant explain %s%s%s\n", r->id,
+		        *p ? " " : "", p);
 	}
 	free(used);
 }
@@ -207,7 +210,9 @@ dormant_report_table(FILE *f, const struct dormant_result *res,
 	if (res->findings.n) {
 		print_findings(f, &res->findings);
 	} else {
-		fprintf(f, "No account has been inactive for more than %ld days.\n",
+		fprintf(f,
+		        "No account has been inactive for more than %ld "
+		        "days.\n",
 		        res->days);
 	}
 	if (res->warnings.n) {

@@ -70,7 +70,8 @@ dormant_error_prefix(struct dormant_error *err, const char *fmt, ...)
 		err->msg[sizeof(err->msg) - 1] = '\0';
 		return;
 	}
-	/* Shift the old message right, cutting its tail if it no longer fits. */
+	/* Shift the old message right, cutting its tail if it no longer fits.
+	 */
 	memmove(err->msg + plen + 2, err->msg, sizeof(err->msg) - plen - 2);
 	memcpy(err->msg, prefix, plen);
 	memcpy(err->msg + plen, ": ", 2);

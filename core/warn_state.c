@@ -108,8 +108,9 @@ dormant_warn_state_filter(const struct dormant_conf *conf,
 
 		key_of(&warnings->v[i], key, sizeof(key));
 		fprintf(af.f, "%s\n", key);
-		already[i] = n_known && bsearch(&k, known, n_known,
-		                                sizeof(*known), compare) != NULL;
+		already[i] =
+		        n_known && bsearch(&k, known, n_known, sizeof(*known),
+		                           compare) != NULL;
 	}
 	if (dormant_atomic_commit(&af, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_WARNING, NULL,

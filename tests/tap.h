@@ -34,24 +34,24 @@ tap_ok(int cond, const char *fmt, ...)
 
 #define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
 
-#define is_str(got, want, ...)                                              \
-	do {                                                                \
-		const char *is_g_ = (got), *is_w_ = (want);                 \
-		int is_ok_ = (is_g_ == NULL && is_w_ == NULL) ||            \
-		             (is_g_ && is_w_ && strcmp(is_g_, is_w_) == 0); \
-		if (!tap_ok(is_ok_, __VA_ARGS__))                           \
-			printf("#   got:  %s\n#   want: %s\n",              \
-			       is_g_ ? is_g_ : "(null)",                    \
-			       is_w_ ? is_w_ : "(null)");                   \
+#define is_str(got, want, ...)                                                 \
+	do {                                                                   \
+		const char *is_g_ = (got), *is_w_ = (want);                    \
+		int is_ok_ = (is_g_ == NULL && is_w_ == NULL) ||               \
+		             (is_g_ && is_w_ && strcmp(is_g_, is_w_) == 0);    \
+		if (!tap_ok(is_ok_, __VA_ARGS__))                              \
+			printf("#   got:  %s\n#   want: %s\n",                 \
+			       is_g_ ? is_g_ : "(null)",                       \
+			       is_w_ ? is_w_ : "(null)");                      \
 	} while (0)
 
-#define is_int(got, want, ...)                                              \
-	do {                                                                \
-		long long is_g_ = (long long)(got);                         \
-		long long is_w_ = (long long)(want);                        \
-		if (!tap_ok(is_g_ == is_w_, __VA_ARGS__))                   \
-			printf("#   got:  %lld\n#   want: %lld\n", is_g_,   \
-			       is_w_);                                      \
+#define is_int(got, want, ...)                                                 \
+	do {                                                                   \
+		long long is_g_ = (long long)(got);                            \
+		long long is_w_ = (long long)(want);                           \
+		if (!tap_ok(is_g_ == is_w_, __VA_ARGS__))                      \
+			printf("#   got:  %lld\n#   want: %lld\n", is_g_,      \
+			       is_w_);                                         \
 	} while (0)
 
 static int

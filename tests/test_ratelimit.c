@@ -46,7 +46,8 @@ main(void)
 
 	rl = dormant_ratelimit_new(100, 10);
 	ok(dormant_ratelimit_eta(rl, 10) == 0, "the burst costs nothing");
-	ok(dormant_ratelimit_eta(rl, 110) > 0.99 && dormant_ratelimit_eta(rl, 110) < 1.01,
+	ok(dormant_ratelimit_eta(rl, 110) > 0.99 &&
+	           dormant_ratelimit_eta(rl, 110) < 1.01,
 	   "eta: 100 paced requests at 100/s take 1 s");
 	start = now_s();
 	for (int i = 0; i < 10; i++)
@@ -59,7 +60,8 @@ main(void)
 		dormant_ratelimit_wait(rl, NULL);
 	took = now_s() - start;
 	/* 20 requests at 100/s: 0.2 s (the bucket refilled a little). */
-	ok(took > 0.15 && took < 0.6, "then one every 10 ms (20 in %.3f s)", took);
+	ok(took > 0.15 && took < 0.6, "then one every 10 ms (20 in %.3f s)",
+	   took);
 	dormant_ratelimit_free(rl);
 
 	/* Four threads share one bucket: 40 requests at 200/s, burst 1. */
@@ -83,6 +85,7 @@ main(void)
 	dormant_ratelimit_free(rl);
 	dormant_ratelimit_free(shared);
 
-	is_int(dormant_ratelimit_wait(NULL, NULL), DORMANT_OK, "NULL: no limit");
+	is_int(dormant_ratelimit_wait(NULL, NULL), DORMANT_OK,
+	       "NULL: no limit");
 	return tap_done();
 }

@@ -13,13 +13,13 @@ static struct dormant_user
 user(int64_t created, int64_t last, int64_t granted)
 {
 	return (struct dormant_user){
-		.id = "id",
-		.name = "name",
-		.created = created,
-		.last_login = last,
-		.access_granted = granted,
-		.interactive_access = true,
-		.account_enabled = true,
+	        .id = "id",
+	        .name = "name",
+	        .created = created,
+	        .last_login = last,
+	        .access_granted = granted,
+	        .interactive_access = true,
+	        .account_enabled = true,
 	};
 }
 
@@ -44,7 +44,8 @@ main(void)
 
 	/* The boundary: exactly `days` is not dormant, one second more is. */
 	u = user(NOW - 400 * DAY, NOW - 90 * DAY, DORMANT_TIME_NONE);
-	is_int(judge(&u, 90, 0), DORMANT_ACTIVE, "exactly 90 days idle: active");
+	is_int(judge(&u, 90, 0), DORMANT_ACTIVE,
+	       "exactly 90 days idle: active");
 	u.last_login = NOW - 90 * DAY - 1;
 	is_int(judge(&u, 90, 0), DORMANT_DORMANT, "90 days + 1 s: dormant");
 	u.last_login = NOW - 90 * DAY + 1;
@@ -99,7 +100,8 @@ main(void)
 
 	/* A login wins over an older grant; the last login is what counts. */
 	u = user(NOW - 400 * DAY, NOW - 5 * DAY, NOW - 300 * DAY);
-	is_int(judge(&u, 90, 0), DORMANT_ACTIVE, "recent login beats old grant");
+	is_int(judge(&u, 90, 0), DORMANT_ACTIVE,
+	       "recent login beats old grant");
 
 	/* Warnings: past warn_days, not past days. */
 	u = user(NOW - 400 * DAY, NOW - 80 * DAY, DORMANT_TIME_NONE);
@@ -109,7 +111,8 @@ main(void)
 	u.last_login = NOW - 76 * DAY - 1;
 	is_int(judge(&u, 90, 76), DORMANT_WARN, "76 days + 1 s: warn");
 	u.last_login = NOW - 95 * DAY;
-	is_int(judge(&u, 90, 76), DORMANT_DORMANT, "95 days: dormant, not warn");
+	is_int(judge(&u, 90, 76), DORMANT_DORMANT,
+	       "95 days: dormant, not warn");
 	is_int(judge(&u, 90, 0), DORMANT_DORMANT, "warn off: dormant");
 	u.last_login = NOW - 80 * DAY;
 	is_int(judge(&u, 90, 0), DORMANT_ACTIVE, "warn off: 80 days active");

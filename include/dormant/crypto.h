@@ -54,10 +54,10 @@ struct dormant_private_key; /* opaque */
  * PKCS#1 "BEGIN RSA PRIVATE KEY"; a PEM file that also holds certificates
  * is fine). `what` names the source in errors; the key text never appears
  * in them. */
-enum dormant_status dormant_private_key_load_pem(const char *pem, size_t len,
-                                                 const char *what,
-                                                 struct dormant_private_key **out,
-                                                 struct dormant_error *err);
+enum dormant_status
+dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
+                             struct dormant_private_key **out,
+                             struct dormant_error *err);
 void dormant_private_key_free(struct dormant_private_key *key);
 
 /* Signs data with RSASSA-PKCS1-v1_5 over SHA-256 (JWS "RS256"); *sig is a
@@ -70,20 +70,19 @@ enum dormant_status dormant_rs256_sign(const struct dormant_private_key *key,
 /* Builds a compact JWS: base64url(header) "." base64url(claims) "."
  * base64url(RS256 signature). header_json and claims_json are JSON texts
  * (the caller builds them, e.g. with cJSON). *out is freed by the caller. */
-enum dormant_status dormant_jwt_sign_rs256(const char *header_json,
-                                           const char *claims_json,
-                                           const struct dormant_private_key *key,
-                                           char **out,
-                                           struct dormant_error *err);
+enum dormant_status
+dormant_jwt_sign_rs256(const char *header_json, const char *claims_json,
+                       const struct dormant_private_key *key, char **out,
+                       struct dormant_error *err);
 
 /* The SHA-256 thumbprint of the first certificate in PEM text, over its
  * DER encoding (what Entra's x5t#S256 header carries, base64url-encoded).
  * Also returns the certificate's notAfter, so an expired certificate can
  * be named before a token request fails. */
-enum dormant_status dormant_cert_thumbprint_sha256(
-	const char *pem, size_t len, const char *what,
-	unsigned char out[DORMANT_SHA256_LEN], int64_t *not_after,
-	struct dormant_error *err);
+enum dormant_status
+dormant_cert_thumbprint_sha256(const char *pem, size_t len, const char *what,
+                               unsigned char out[DORMANT_SHA256_LEN],
+                               int64_t *not_after, struct dormant_error *err);
 
 /* Fills buf with cryptographically random bytes (JWT ids, nonces). */
 enum dormant_status dormant_random_bytes(void *buf, size_t len,

@@ -36,16 +36,16 @@ struct dormant_host;
 struct dormant_http; /* opaque */
 
 struct dormant_http_options {
-	const char *ca_file;        /* extra CA bundle; NULL: host->ca_file */
-	long connect_timeout_ms;    /* 0: 10 s */
-	long total_timeout_ms;      /* per attempt; 0: 60 s */
-	unsigned max_attempts;      /* 0: 5 */
-	long backoff_base_ms;       /* first retry waits up to this; 0: 500 */
-	long backoff_max_ms;        /* cap for one wait; 0: 30 s */
-	long retry_after_max_ms;    /* longest Retry-After obeyed (a longer
-	                               one waits this long); 0: 120 s */
-	size_t max_body_bytes;      /* answer size cap; 0: 64 MiB */
-	const char *user_agent;     /* NULL: "dormant/VERSION" */
+	const char *ca_file;     /* extra CA bundle; NULL: host->ca_file */
+	long connect_timeout_ms; /* 0: 10 s */
+	long total_timeout_ms;   /* per attempt; 0: 60 s */
+	unsigned max_attempts;   /* 0: 5 */
+	long backoff_base_ms;    /* first retry waits up to this; 0: 500 */
+	long backoff_max_ms;     /* cap for one wait; 0: 30 s */
+	long retry_after_max_ms; /* longest Retry-After obeyed (a longer
+	                            one waits this long); 0: 120 s */
+	size_t max_body_bytes;   /* answer size cap; 0: 64 MiB */
+	const char *user_agent;  /* NULL: "dormant/VERSION" */
 	/* Logging and cancellation go through the host when it is set. */
 	const struct dormant_host *host;
 };
@@ -72,7 +72,8 @@ struct dormant_http_request {
 	/* Called before each attempt so a signature can be renewed (SigV4
 	 * signs the time) or a token refreshed; may be NULL. It may replace
 	 * headers through the request it is handed. */
-	enum dormant_status (*prepare)(void *ctx, struct dormant_http_request *req,
+	enum dormant_status (*prepare)(void *ctx,
+	                               struct dormant_http_request *req,
 	                               struct dormant_error *err);
 	dormant_http_retry_fn should_retry;
 	void *ctx;
@@ -84,12 +85,12 @@ struct dormant_http_request {
 
 /* Start it zeroed ({0}); dormant_http_send clears it before each use. */
 struct dormant_http_response {
-	long status;       /* HTTP status code */
-	char *body;        /* NUL-terminated; owned by the response */
+	long status; /* HTTP status code */
+	char *body;  /* NUL-terminated; owned by the response */
 	size_t body_len;
 	char *content_type; /* NULL when absent; points into kept[] */
-	char *retry_after;  /* the raw Retry-After value, or NULL; into kept[] */
-	unsigned attempts;  /* how many attempts it took */
+	char *retry_after; /* the raw Retry-After value, or NULL; into kept[] */
+	unsigned attempts; /* how many attempts it took */
 	/* Internal: the kept header values, owned by the response. Read them
 	 * with dormant_http_response_header. */
 	char *kept[DORMANT_HTTP_KEPT_HEADERS];

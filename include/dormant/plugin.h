@@ -44,19 +44,19 @@ extern "C" {
 
 #define DORMANT_PLUGIN_ABI_MAJOR 1
 #define DORMANT_PLUGIN_ABI_MINOR 0
-#define DORMANT_PLUGIN_ABI_VERSION \
+#define DORMANT_PLUGIN_ABI_VERSION                                             \
 	((uint32_t)DORMANT_PLUGIN_ABI_MAJOR << 16 | DORMANT_PLUGIN_ABI_MINOR)
 
 /* The well-known symbol, with libltdl's per-module prefix so that
  * preloaded (static) modules do not collide. */
-#define DORMANT_PROVIDER_SYMBOL "dormant_provider"
+#define DORMANT_PROVIDER_SYMBOL          "dormant_provider"
 #define DORMANT_PROVIDER_EXPORT(modname) modname##_LTX_dormant_provider
 
 enum dormant_log_level {
 	DORMANT_LOG_ERROR = 0,
 	DORMANT_LOG_WARNING = 1,
-	DORMANT_LOG_INFO = 2,  /* shown with -v */
-	DORMANT_LOG_DEBUG = 3  /* shown with -vv; HTTP traces with -vvv */
+	DORMANT_LOG_INFO = 2, /* shown with -v */
+	DORMANT_LOG_DEBUG = 3 /* shown with -vv; HTTP traces with -vvv */
 };
 
 /* A provider-specific fact about a user that the report carries in the
@@ -73,10 +73,10 @@ struct dormant_extra {
  * core copies what it keeps. Times are seconds since the epoch (UTC);
  * DORMANT_TIME_NONE means the cloud has no value. */
 struct dormant_user {
-	const char *scope;        /* account id, tenant id, customer/domain */
-	const char *id;           /* stable id: ARN, object id, numeric id */
-	const char *name;         /* login name: user name, UPN, primary email */
-	const char *email;        /* NULL when unknown */
+	const char *scope; /* account id, tenant id, customer/domain */
+	const char *id;    /* stable id: ARN, object id, numeric id */
+	const char *name;  /* login name: user name, UPN, primary email */
+	const char *email; /* NULL when unknown */
 	const char *display_name; /* NULL when unknown */
 	int64_t created;          /* account creation */
 	int64_t last_login;       /* last interactive sign-in; NONE = never */
@@ -133,8 +133,9 @@ struct dormant_host {
 	 * lives until close. */
 	const char *(*config)(const struct dormant_host *host, const char *key);
 
-	void (*log)(const struct dormant_host *host, enum dormant_log_level level,
-	            const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	void (*log)(const struct dormant_host *host,
+	            enum dormant_log_level level, const char *fmt, ...)
+	        __attribute__((format(printf, 3, 4)));
 
 	/* The run's clock. Tests and --now pin it. */
 	int64_t (*now)(const struct dormant_host *host);
@@ -173,8 +174,8 @@ struct dormant_provider {
 
 	/* Reads config and credentials; no network yet where avoidable.
 	 * *handle is owned by the provider and released by close. */
-	enum dormant_status (*open)(const struct dormant_host *host, void **handle,
-	                            struct dormant_error *err);
+	enum dormant_status (*open)(const struct dormant_host *host,
+	                            void **handle, struct dormant_error *err);
 
 	/* How many scopes this handle scans (AWS: one per account) and a label
 	 * for each before its listing starts (e.g. a role ARN). Core runs one

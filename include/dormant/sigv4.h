@@ -98,7 +98,6 @@ dormant_sigv4_sign(const struct dormant_sigv4_request *req,
 
 void dormant_sigv4_signed_free(struct dormant_sigv4_signed *s);
 
-
 #ifdef __cplusplus
 }
 #endif

@@ -31,8 +31,8 @@ enum dormant_status {
 	DORMANT_ERR_THROTTLED,   /* still throttled after every retry */
 	DORMANT_ERR_UNSUPPORTED, /* the cloud or provider cannot do this */
 	DORMANT_ERR_CANCELLED,   /* the run was interrupted */
-	DORMANT_ERR_PLUGIN,      /* a module is missing, broken or of another ABI */
-	DORMANT_ERR_INTERNAL     /* a bug in dormant */
+	DORMANT_ERR_PLUGIN,  /* a module is missing, broken or of another ABI */
+	DORMANT_ERR_INTERNAL /* a bug in dormant */
 };
 
 /* Room for one line of context: which file, line, key, action. */
@@ -53,16 +53,16 @@ const char *dormant_strerror(enum dormant_status status);
 enum dormant_status dormant_error_set(struct dormant_error *err,
                                       enum dormant_status status,
                                       const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 enum dormant_status dormant_error_vset(struct dormant_error *err,
                                        enum dormant_status status,
                                        const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+        __attribute__((format(printf, 3, 0)));
 
 /* Puts "prefix: " in front of the message already in err. */
 void dormant_error_prefix(struct dormant_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+        __attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
 }

@@ -337,9 +337,8 @@ set_enabled_many(void *handle, struct dormant_action_item *items, size_t n,
 	if (az->live)
 		return azure_live_set_enabled_many(az, items, n, enabled);
 	for (size_t i = 0; i < n; i++)
-		items[i].status = dormant_error_set(&items[i].error,
-		                                    DORMANT_ERR_UNSUPPORTED,
-		                                    OFFLINE_ONLY);
+		items[i].status = dormant_error_set(
+		        &items[i].error, DORMANT_ERR_UNSUPPORTED, OFFLINE_ONLY);
 	return DORMANT_ERR_UNSUPPORTED;
 }
 

@@ -42,9 +42,9 @@ enum dormant_status azure_live_last_login(struct azure *az, const char *id,
                                           int64_t *last_login,
                                           struct dormant_error *err);
 /* Every item in as few $batch requests as Graph allows. */
-enum dormant_status azure_live_set_enabled_many(struct azure *az,
-                                                struct dormant_action_item *items,
-                                                size_t n, bool enabled);
+enum dormant_status
+azure_live_set_enabled_many(struct azure *az, struct dormant_action_item *items,
+                            size_t n, bool enabled);
 enum dormant_status azure_live_set_enabled(struct azure *az, const char *id,
                                            bool enabled,
                                            struct dormant_error *err);

@@ -13,9 +13,9 @@ never_open(const struct dormant_host *host, void **handle,
 }
 
 const struct dormant_provider DORMANT_PROVIDER_EXPORT(badabi) = {
-	.abi_version = (uint32_t)(DORMANT_PLUGIN_ABI_MAJOR + 1) << 16 | 3,
-	.struct_size = sizeof(struct dormant_provider),
-	.name = "badabi",
-	.version = "9.9",
-	.open = never_open,
+        .abi_version = (uint32_t)(DORMANT_PLUGIN_ABI_MAJOR + 1) << 16 | 3,
+        .struct_size = sizeof(struct dormant_provider),
+        .name = "badabi",
+        .version = "9.9",
+        .open = never_open,
 };

@@ -46,16 +46,24 @@ struct fake {
 #ifndef FAKE_NAME
 #define FAKE_NAME fake
 #endif
-#define STR_(x) #x
-#define STR(x) STR_(x)
+#define STR_(x)       #x
+#define STR(x)        STR_(x)
 #define EXPORT_(name) DORMANT_PROVIDER_EXPORT(name)
-#define EXPORT(name) EXPORT_(name)
+#define EXPORT(name)  EXPORT_(name)
 
-static const char *const keys[] = {
-	"users_file",      "scopes",          "delay_ms",     "fail_scope",
-	"open_error",      "rename_scope",    "secret",       "state_dir",
-	"disable_fail",    "last_login_fail", "action_delay_ms",
-	"admins_unknown",  NULL};
+static const char *const keys[] = {"users_file",
+                                   "scopes",
+                                   "delay_ms",
+                                   "fail_scope",
+                                   "open_error",
+                                   "rename_scope",
+                                   "secret",
+                                   "state_dir",
+                                   "disable_fail",
+                                   "last_login_fail",
+                                   "action_delay_ms",
+                                   "admins_unknown",
+                                   NULL};
 static const char *const secrets[] = {"secret", NULL};
 static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
 static const char *const paths[] = {"users_file", "state_dir", NULL};
@@ -162,7 +170,8 @@ lookup(const char *list, const char *scope, char *buf, size_t len)
 	for (const char *p = list; p && *p;) {
 		size_t n = strcspn(p, ",");
 		if (n > sl && strncmp(p, scope, sl) == 0 && p[sl] == ':') {
-			snprintf(buf, len, "%.*s", (int)(n - sl - 1), p + sl + 1);
+			snprintf(buf, len, "%.*s", (int)(n - sl - 1),
+			         p + sl + 1);
 			return buf;
 		}
 		p += n;
@@ -233,20 +242,21 @@ fake_list(void *handle, size_t scope, struct dormant_sink *sink,
 		if (strcmp(field[0], label) != 0)
 			continue;
 		u = (struct dormant_user){
-			.scope = NULL,
-			.id = field[1],
-			.name = field[2],
-			.email = strcmp(field[3], "-") ? field[3] : NULL,
-			.display_name = NULL,
-			.created = fake_time(field[4]),
-			.last_login = fake_time(field[5]),
-			.access_granted = fake_time(field[6]),
-			.interactive_access = field[7][0] == '1',
-			.account_enabled = field[8][0] == '1' &&
-			                   !state_exists(h, "disabled", field[1]),
-			.admin = field[9][0] == '1',
-			.extras = &extra,
-			.n_extras = 1,
+		        .scope = NULL,
+		        .id = field[1],
+		        .name = field[2],
+		        .email = strcmp(field[3], "-") ? field[3] : NULL,
+		        .display_name = NULL,
+		        .created = fake_time(field[4]),
+		        .last_login = fake_time(field[5]),
+		        .access_granted = fake_time(field[6]),
+		        .interactive_access = field[7][0] == '1',
+		        .account_enabled =
+		                field[8][0] == '1' &&
+		                !state_exists(h, "disabled", field[1]),
+		        .admin = field[9][0] == '1',
+		        .extras = &extra,
+		        .n_extras = 1,
 		};
 		st = sink->user(sink, &u);
 		if (st != DORMANT_OK)
@@ -255,9 +265,9 @@ fake_list(void *handle, size_t scope, struct dormant_sink *sink,
 	sink->page(sink);
 	v = h->config(h, "fail_scope");
 	if (v && strcmp(v, label) == 0)
-		st = dormant_error_set(err, DORMANT_ERR_HTTP,
-		                       "page 2 of %s: HTTP 500 after 5 attempts",
-		                       label);
+		st = dormant_error_set(
+		        err, DORMANT_ERR_HTTP,
+		        "page 2 of %s: HTTP 500 after 5 attempts", label);
 out:
 	free(copy);
 	return st;
@@ -286,9 +296,9 @@ fake_last_login(void *handle, const char *scope, const char *id,
 	(void)name;
 	*last_login = DORMANT_TIME_NONE;
 	if (fail && strcmp(fail, id) == 0)
-		return dormant_error_set(err, DORMANT_ERR_HTTP,
-		                         "GET user %s: HTTP 503 after 5 attempts",
-		                         id);
+		return dormant_error_set(
+		        err, DORMANT_ERR_HTTP,
+		        "GET user %s: HTTP 503 after 5 attempts", id);
 	if (state_path(h, "login", id, path, sizeof(path)) &&
 	    (fp = fopen(path, "r")) != NULL) {
 		if (fgets(text, sizeof(text), fp))
@@ -337,7 +347,8 @@ fake_disable(void *handle, const char *scope, const char *id, const char *name,
 		sleep_ms(strtol(delay, NULL, 10));
 	if (fail && strcmp(fail, id) == 0)
 		return dormant_error_set(err, DORMANT_ERR_PERMISSION,
-		                         "PATCH user %s: HTTP 403 Forbidden", id);
+		                         "PATCH user %s: HTTP 403 Forbidden",
+		                         id);
 	if (!state_path(h, "disabled", id, path, sizeof(path)))
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
 		                         "state_dir not set");
@@ -405,28 +416,28 @@ fake_enable_many(void *handle, const char *scope,
 #endif
 
 const struct dormant_provider EXPORT(FAKE_NAME) = {
-	.abi_version = DORMANT_PLUGIN_ABI_VERSION,
-	.struct_size = sizeof(struct dormant_provider),
-	.name = STR(FAKE_NAME),
-	.version = "0.1",
-	.description = "test provider driven by its config",
-	.config_keys = keys,
-	.secret_keys = secrets,
-	.enabling_env = env,
-	.path_keys = paths,
-	.open = fake_open,
-	.scope_count = fake_scope_count,
-	.scope_label = fake_scope_label,
-	.list_users = fake_list,
-	.last_login = fake_last_login,
-	.disable = fake_disable,
+        .abi_version = DORMANT_PLUGIN_ABI_VERSION,
+        .struct_size = sizeof(struct dormant_provider),
+        .name = STR(FAKE_NAME),
+        .version = "0.1",
+        .description = "test provider driven by its config",
+        .config_keys = keys,
+        .secret_keys = secrets,
+        .enabling_env = env,
+        .path_keys = paths,
+        .open = fake_open,
+        .scope_count = fake_scope_count,
+        .scope_label = fake_scope_label,
+        .list_users = fake_list,
+        .last_login = fake_last_login,
+        .disable = fake_disable,
 #ifndef FAKE_NO_ENABLE
-	.enable = fake_enable,
+        .enable = fake_enable,
 #endif
-	.action_concurrency = 3,
+        .action_concurrency = 3,
 #ifdef FAKE_BULK
-	.disable_many = fake_disable_many,
-	.enable_many = fake_enable_many,
+        .disable_many = fake_disable_many,
+        .enable_many = fake_enable_many,
 #endif
-	.close = fake_close,
+        .close = fake_close,
 };
