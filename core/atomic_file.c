@@ -26,6 +26,33 @@ clear(struct dormant_atomic_file *af)
 	af->iobuf = NULL;
 }
 
+/* Takes fd (from open, dup or mkstemp) as the stream to write; on any
+ * failure af is cleared (and the temp file, if any, removed). */
+static enum dormant_status
+attach(struct dormant_atomic_file *af, int fd, const char *path,
+       struct dormant_error *err)
+{
+	enum dormant_status st;
+
+	if (fd < 0) {
+		st = dormant_error_set(err, DORMANT_ERR_IO,
+		                       "cannot write %s: %s", path,
+		                       strerror(errno));
+		clear(af);
+		return st;
+	}
+	af->f = fdopen(fd, "w");
+	if (!af->f) {
+		close(fd);
+		if (af->tmp)
+			unlink(af->tmp);
+		clear(af);
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	}
+	return DORMANT_OK;
+}
+
 /* The descriptor a path names when it is one the process already has
  * (/dev/stdout, /dev/fd/3, /proc/self/fd/1), else -1. */
 static int
@@ -69,21 +96,7 @@ open_stream(struct dormant_atomic_file *af, const char *path,
 		                         "out of memory");
 	fd = alias >= 0 ? fcntl(alias, F_DUPFD_CLOEXEC, 3)
 	                : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		enum dormant_status st = dormant_error_set(
-		        err, DORMANT_ERR_IO, "cannot write %s: %s", af->path,
-		        strerror(errno));
-		clear(af);
-		return st;
-	}
-	af->f = fdopen(fd, "w");
-	if (!af->f) {
-		close(fd);
-		clear(af);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                         "out of memory");
-	}
-	return DORMANT_OK;
+	return attach(af, fd, path, err);
 }
 
 enum dormant_status
@@ -92,8 +105,8 @@ dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
 {
 	struct stat sb;
 	bool exists, follow = false;
+	enum dormant_status st;
 	size_t len;
-	int fd;
 
 	memset(af, 0, sizeof(*af));
 	exists = lstat(path, &sb) == 0;
@@ -111,7 +124,7 @@ dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
 		bool ours = sb.st_uid == geteuid();
 
 		if (stat(path, &target) == 0 && !S_ISREG(target.st_mode))
-			sb = target; /* /dev/stdout, a link to a FIFO */
+			sb = target; /* a link to a FIFO or a device */
 		else
 			follow = ours;
 	}
@@ -128,13 +141,11 @@ dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
 		return open_stream(af, path, err);
 	af->path = follow ? realpath(path, NULL) : strdup(path);
 	if (!af->path) {
-		enum dormant_status st =
-		        errno == ENOMEM
-		                ? dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                                    "out of memory")
-		                : dormant_error_set(err, DORMANT_ERR_IO,
-		                                    "cannot write %s: %s", path,
-		                                    strerror(errno));
+		st = errno == ENOMEM ? dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                                         "out of memory")
+		                     : dormant_error_set(err, DORMANT_ERR_IO,
+		                                         "cannot write %s: %s",
+		                                         path, strerror(errno));
 		clear(af);
 		return st;
 	}
@@ -148,22 +159,9 @@ dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
 	snprintf(af->tmp, len, "%s.XXXXXX", af->path);
 	/* mkstemp creates the file 0600: reports name people and their
 	 * emails, so they stay private unless the admin loosens them. */
-	fd = mkstemp(af->tmp);
-	if (fd < 0) {
-		enum dormant_status st = dormant_error_set(
-		        err, DORMANT_ERR_IO, "cannot write %s: %s", path,
-		        strerror(errno));
-		clear(af);
+	st = attach(af, mkstemp(af->tmp), path, err);
+	if (st != DORMANT_OK)
 		return st;
-	}
-	af->f = fdopen(fd, "w");
-	if (!af->f) {
-		close(fd);
-		unlink(af->tmp);
-		clear(af);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                         "out of memory");
-	}
 	/* Reports run to tens of MB: 64 KiB writes, not 4 KiB ones. (glibc
 	 * ignores the size unless it is given the buffer too.) */
 	af->iobuf = malloc(ATOMIC_IOBUF);
