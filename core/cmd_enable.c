@@ -229,7 +229,7 @@ dormant_cmd_enable(struct dormant_conf *conf,
 	struct dormant_engine *engine = NULL;
 	struct dormant_audit *audit = NULL;
 	struct dormant_error err = {{0}};
-	char *lock_path = NULL, this_run[32];
+	char this_run[32];
 	unsigned bad = 0;
 	int lock_fd = -1, rc;
 
@@ -267,12 +267,9 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		rc = run ? DORMANT_EXIT_USAGE : DORMANT_EXIT_CLEAN;
 		goto out;
 	}
-	lock_path = conf->lock_file ? strdup(conf->lock_file)
-	                            : dormant_lock_default_path();
-	if (!lock_path ||
-	    dormant_lock_acquire(lock_path, &lock_fd, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
-		            lock_path ? err.msg : "out of memory");
+	if (dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
+	    DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -309,7 +306,6 @@ out:
 	dormant_engine_close(engine);
 	dormant_audit_close(audit);
 	dormant_lock_release(lock_fd);
-	free(lock_path);
 	dormant_strv_free(&providers);
 	return rc;
 }

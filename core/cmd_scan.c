@@ -58,19 +58,16 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	struct dormant_audit *audit = NULL;
 	struct dormant_result result;
 	struct dormant_error err = {{0}};
-	char *lock_path = NULL, run_id[32];
+	char run_id[32];
 	int lock_fd = -1, rc;
 
 	memset(&result, 0, sizeof(result));
 	rc = dormant_cli_prepare(conf, plugins, &selected);
 	if (rc >= 0)
 		goto out;
-	lock_path = conf->lock_file ? strdup(conf->lock_file)
-	                            : dormant_lock_default_path();
-	if (!lock_path ||
-	    dormant_lock_acquire(lock_path, &lock_fd, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
-		            lock_path ? err.msg : "out of memory");
+	if (dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
+	    DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -133,7 +130,6 @@ out:
 	dormant_engine_close(engine);
 	dormant_audit_close(audit);
 	dormant_lock_release(lock_fd);
-	free(lock_path);
 	dormant_strv_free(&selected);
 	return rc;
 }

@@ -280,6 +280,24 @@ ssl_reason(void)
 	return r ? r : "unknown reason";
 }
 
+/* A read-only BIO over PEM text in memory, with OpenSSL's error queue
+ * cleared so that a failure names this read's reason. */
+static enum dormant_status
+pem_bio(const char *pem, size_t len, const char *what, const char *kind,
+        BIO **bio, struct dormant_error *err)
+{
+	*bio = NULL;
+	if (len > INT32_MAX)
+		return dormant_error_set(err, DORMANT_ERR_TOO_LARGE,
+		                         "%s: %s too large", what, kind);
+	ERR_clear_error();
+	*bio = BIO_new_mem_buf(pem, (int)len);
+	if (!*bio)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	return DORMANT_OK;
+}
+
 enum dormant_status
 dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
                              struct dormant_private_key **out,
@@ -291,14 +309,9 @@ dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
 	BIO *bio;
 
 	*out = NULL;
-	if (len > INT32_MAX)
-		return dormant_error_set(err, DORMANT_ERR_TOO_LARGE,
-		                         "%s: key too large", what);
-	ERR_clear_error();
-	bio = BIO_new_mem_buf(pem, (int)len);
-	if (!bio)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                         "out of memory");
+	st = pem_bio(pem, len, what, "key", &bio, err);
+	if (st != DORMANT_OK)
+		return st;
 	/* An empty passphrase callback: an encrypted key is refused rather
 	 * than prompting on a terminal from a cron job. */
 	pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
@@ -442,14 +455,9 @@ dormant_cert_thumbprint_sha256(const char *pem, size_t len, const char *what,
 	unsigned int n = DORMANT_SHA256_LEN;
 	BIO *bio;
 
-	if (len > INT32_MAX)
-		return dormant_error_set(err, DORMANT_ERR_TOO_LARGE,
-		                         "%s: certificate too large", what);
-	ERR_clear_error();
-	bio = BIO_new_mem_buf(pem, (int)len);
-	if (!bio)
-		return dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                         "out of memory");
+	st = pem_bio(pem, len, what, "certificate", &bio, err);
+	if (st != DORMANT_OK)
+		return st;
 	cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	if (!cert) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,

@@ -34,6 +34,7 @@
 #include <dormant/buf.h>
 #include <dormant/http.h>
 #include <dormant/plugin.h>
+#include <dormant/ratelimit.h>
 #include <dormant/timeutil.h>
 
 #define DEFAULT_CONNECT_MS         10000L
@@ -50,7 +51,6 @@
  * Location or Retry-After would mislead more than an absent one. */
 #define KEPT_VALUE_MAX 8192
 /* Cancellation is checked this often while waiting between attempts. */
-#define SLEEP_SLICE_MS 50L
 /* Longest URL or trace line shown in a message. */
 #define SHOWN_MAX 400
 
@@ -812,35 +812,6 @@ next_rand01(struct dormant_http *h)
 	return (double)((h->rng * 0x2545F4914F6CDD1DULL) >> 11) * 0x1.0p-53;
 }
 
-static int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleeps ms, in slices, so that an interrupted run stops waiting. */
-static bool
-wait_cancellable(const struct dormant_http *h, long ms)
-{
-	int64_t deadline = monotonic_ms() + ms, left;
-
-	while ((left = deadline - monotonic_ms()) > 0) {
-		struct timespec ts;
-
-		if (is_cancelled(h))
-			return false;
-		if (left > SLEEP_SLICE_MS)
-			left = SLEEP_SLICE_MS;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)left * 1000000L;
-		nanosleep(&ts, NULL);
-	}
-	return !is_cancelled(h);
-}
-
 static bool
 valid_method(const char *m)
 {
@@ -1167,7 +1138,7 @@ dormant_http_send(struct dormant_http *http,
 		hlog(http->host, DORMANT_LOG_INFO,
 		     "%s: %s; retry %u of %u in %ld ms", where, why, attempt,
 		     max - 1, wait);
-		if (!wait_cancellable(http, wait)) {
+		if (!dormant_sleep_ns(http->host, (int64_t)wait * 1000000)) {
 			st = dormant_error_set(err, DORMANT_ERR_CANCELLED,
 			                       "%s: interrupted", where);
 			goto out;

@@ -11,29 +11,30 @@
 
 #include "lock.h"
 
-char *
-dormant_lock_default_path(void)
+static const char *
+default_path(char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	char buf[4096];
 
 	if (geteuid() == 0)
-		return strdup("/run/dormant.lock");
-	if (xdg && xdg[0] == '/')
-		snprintf(buf, sizeof(buf), "%s/dormant.lock", xdg);
+		snprintf(buf, len, "/run/dormant.lock");
+	else if (xdg && xdg[0] == '/')
+		snprintf(buf, len, "%s/dormant.lock", xdg);
 	else
-		snprintf(buf, sizeof(buf), "/tmp/dormant-%lu.lock",
+		snprintf(buf, len, "/tmp/dormant-%lu.lock",
 		         (unsigned long)geteuid());
-	return strdup(buf);
+	return buf;
 }
 
 enum dormant_status
 dormant_lock_acquire(const char *path, int *fd, struct dormant_error *err)
 {
-	char pid[32] = "";
+	char pid[32] = "", fallback[4096];
 	int f, n;
 
 	*fd = -1;
+	if (!path)
+		path = default_path(fallback, sizeof(fallback));
 	/* O_NOFOLLOW: in /tmp, another user could plant a symlink. */
 	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (f < 0)

@@ -9,13 +9,11 @@
 
 #include <dormant/status.h>
 
-/* The default lock file: /run/dormant.lock for root, else under
- * $XDG_RUNTIME_DIR, else /tmp/dormant-UID.lock. Caller frees. */
-char *dormant_lock_default_path(void);
-
-/* Takes the lock without waiting. Another holder is DORMANT_ERR_USAGE
- * ("another dormant run, pid N, holds FILE"). *fd is the lock until
- * dormant_lock_release. */
+/* Takes the lock without waiting: on path, or, when path is NULL, on the
+ * default lock file (/run/dormant.lock for root, else under
+ * $XDG_RUNTIME_DIR, else /tmp/dormant-UID.lock). Another holder is
+ * DORMANT_ERR_USAGE ("another dormant run, pid N, holds FILE"). *fd is
+ * the lock until dormant_lock_release. */
 enum dormant_status dormant_lock_acquire(const char *path, int *fd,
                                          struct dormant_error *err);
 void dormant_lock_release(int fd);

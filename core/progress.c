@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dormant/timeutil.h>
+
 #include "progress.h"
 
 /* Nothing is drawn before a scan has run this long: most runs of the
@@ -28,7 +30,7 @@ struct dormant_progress {
 	const char **providers; /* distinct, in scope order */
 	size_t n_providers;
 	size_t lines_drawn;
-	struct timespec start;
+	int64_t start_ns; /* monotonic */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -49,11 +51,7 @@ dormant_progress_wanted(const struct dormant_conf *conf)
 static double
 elapsed(const struct dormant_progress *p)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - p->start.tv_sec) +
-	       (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
+	return (double)(dormant_monotonic_ns() - p->start_ns) / 1e9;
 }
 
 static void
@@ -162,7 +160,7 @@ dormant_progress_start(const struct dormant_conf *conf,
 			p->providers[p->n_providers++] =
 			        res->scopes[s].provider;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->start_ns = dormant_monotonic_ns();
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	if (pthread_create(&p->thread, NULL, run, p) != 0) {

@@ -8,6 +8,7 @@
 
 #include <dormant/plugin.h>
 #include <dormant/ratelimit.h>
+#include <dormant/timeutil.h>
 
 /* Cancellation is checked this often while waiting. */
 #define SLICE_NS 50000000L
@@ -20,15 +21,6 @@ struct dormant_ratelimit {
 	int64_t last_ns;  /* monotonic time of the last refill */
 };
 
-static int64_t
-monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 struct dormant_ratelimit *
 dormant_ratelimit_new(double per_second, double burst)
 {
@@ -40,7 +32,7 @@ dormant_ratelimit_new(double per_second, double burst)
 	rl->per_ns = per_second > 0 ? per_second / 1e9 : 0;
 	rl->burst = burst < 1 ? 1 : burst;
 	rl->available = rl->burst;
-	rl->last_ns = monotonic_ns();
+	rl->last_ns = dormant_monotonic_ns();
 	return rl;
 }
 
@@ -68,7 +60,7 @@ dormant_ratelimit_wait(struct dormant_ratelimit *rl,
 	if (!rl || rl->per_ns <= 0)
 		return cancelled(host) ? DORMANT_ERR_CANCELLED : DORMANT_OK;
 	pthread_mutex_lock(&rl->lock);
-	now = monotonic_ns();
+	now = dormant_monotonic_ns();
 	rl->available += (double)(now - rl->last_ns) * rl->per_ns;
 	if (rl->available > rl->burst)
 		rl->available = rl->burst;
@@ -81,19 +73,28 @@ dormant_ratelimit_wait(struct dormant_ratelimit *rl,
 		due += (int64_t)(-rl->available / rl->per_ns);
 	pthread_mutex_unlock(&rl->lock);
 
-	while ((now = monotonic_ns()) < due) {
+	return dormant_sleep_ns(host, due - now) ? DORMANT_OK
+	                                         : DORMANT_ERR_CANCELLED;
+}
+
+bool
+dormant_sleep_ns(const struct dormant_host *host, int64_t ns)
+{
+	int64_t due = dormant_monotonic_ns() + ns, now;
+
+	while ((now = dormant_monotonic_ns()) < due) {
 		int64_t left = due - now;
 		struct timespec ts;
 
 		if (cancelled(host))
-			return DORMANT_ERR_CANCELLED;
+			return false;
 		if (left > SLICE_NS)
 			left = SLICE_NS;
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)left;
 		nanosleep(&ts, NULL);
 	}
-	return cancelled(host) ? DORMANT_ERR_CANCELLED : DORMANT_OK;
+	return !cancelled(host);
 }
 
 double

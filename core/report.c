@@ -125,32 +125,34 @@ dormant_fix_free(struct dormant_fix *fix)
 	memset(fix, 0, sizeof(*fix));
 }
 
+/* Puts each entry a finding of list uses at its own catalog index. */
 static void
 mark_used(const struct dormant_findings *list,
-          const struct dormant_rules *rules, bool *used)
+          const struct dormant_rules *rules, const struct dormant_rule **at)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		const struct dormant_rule *r = dormant_rules_find(
 		        rules, list->v[i].rule, list->v[i].provider);
 		if (r)
-			used[r - rules->v] = true;
+			at[r - rules->v] = r;
 	}
 }
 
-void
+const struct dormant_rule **
 dormant_report_rules_used(const struct dormant_result *res,
-                          const struct dormant_rules *rules,
-                          const struct dormant_rule **out, size_t *n)
+                          const struct dormant_rules *rules, size_t *n)
 {
-	bool *used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	const struct dormant_rule **used =
+	        calloc(rules->n ? rules->n : 1, sizeof(*used));
 
 	*n = 0;
 	if (!used)
-		return;
+		return NULL;
 	mark_used(&res->findings, rules, used);
 	mark_used(&res->warnings, rules, used);
+	/* Close the gaps, keeping catalog order. */
 	for (size_t i = 0; i < rules->n; i++)
 		if (used[i])
-			out[(*n)++] = &rules->v[i];
-	free(used);
+			used[(*n)++] = used[i];
+	return used;
 }

@@ -76,9 +76,10 @@ enum dormant_status dormant_fix_make(const struct dormant_rules *rules,
 void dormant_fix_free(struct dormant_fix *fix);
 
 /* The distinct catalog entries the findings and warnings use, in catalog
- * order; *n of them in out (which holds rules->n entries). */
-void dormant_report_rules_used(const struct dormant_result *res,
-                               const struct dormant_rules *rules,
-                               const struct dormant_rule **out, size_t *n);
+ * order: *n of them, in an array the caller frees; NULL when out of
+ * memory. */
+const struct dormant_rule **
+dormant_report_rules_used(const struct dormant_result *res,
+                          const struct dormant_rules *rules, size_t *n);
 
 #endif /* DORMANT_REPORT_H */

@@ -422,10 +422,9 @@ rule_sections(FILE *f, const struct dormant_result *res,
 	const struct dormant_rule **used;
 	size_t n;
 
-	used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	used = dormant_report_rules_used(res, rules, &n);
 	if (!used)
 		return;
-	dormant_report_rules_used(res, rules, used, &n);
 	if (n)
 		fputs("<h2>Rules</h2>\n", f);
 	for (size_t i = 0; i < n; i++) {

@@ -266,10 +266,9 @@ write_rules(FILE *f, const struct dormant_result *res,
 	size_t n;
 	enum dormant_status st = DORMANT_OK;
 
-	used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	used = dormant_report_rules_used(res, rules, &n);
 	if (!used)
 		return DORMANT_ERR_NOMEM;
-	dormant_report_rules_used(res, rules, used, &n);
 	fputs(",\n  \"rules\": {", f);
 	for (size_t i = 0; i < n; i++) {
 		char *text;

@@ -176,10 +176,9 @@ print_rules(FILE *f, const struct dormant_result *res,
 	const struct dormant_rule **used;
 	size_t n;
 
-	used = calloc(rules->n ? rules->n : 1, sizeof(*used));
+	used = dormant_report_rules_used(res, rules, &n);
 	if (!used)
 		return;
-	dormant_report_rules_used(res, rules, used, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct dormant_rule *r = used[i];
 		const char *p =

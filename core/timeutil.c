@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <dormant/timeutil.h>
 
@@ -213,4 +214,13 @@ dormant_time_format(int64_t t, char *buf)
 	buf[19] = 'Z';
 	buf[20] = '\0';
 	return buf;
+}
+
+int64_t
+dormant_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

@@ -31,6 +31,11 @@ void dormant_ratelimit_free(struct dormant_ratelimit *rl);
 enum dormant_status dormant_ratelimit_wait(struct dormant_ratelimit *rl,
                                            const struct dormant_host *host);
 
+/* Sleeps ns nanoseconds, in slices, so that an interrupted run stops
+ * waiting: false as soon as host->cancelled() turns true (host may be
+ * NULL). Every wait of dormant's (backoff, pacing, polling) goes here. */
+bool dormant_sleep_ns(const struct dormant_host *host, int64_t ns);
+
 /* Seconds that n requests from a full bucket will take at this pace. */
 double dormant_ratelimit_eta(const struct dormant_ratelimit *rl, double n);
 

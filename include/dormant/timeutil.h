@@ -40,6 +40,10 @@ char *dormant_time_format(int64_t t, char *buf);
 /* Days since 1970-01-01 for a proleptic Gregorian date (no range checks). */
 int64_t dormant_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* Nanoseconds on the monotonic clock: for deadlines, pacing and
+ * durations, which a change of the wall clock must not move. */
+int64_t dormant_monotonic_ns(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -273,6 +273,21 @@ open_live(struct aws *a, struct dormant_error *err)
 	return st;
 }
 
+static void
+aws_close(void *handle)
+{
+	struct aws *a = handle;
+
+	if (!a)
+		return;
+	free_scopes(a);
+	aws_chain_free(&a->chain);
+	pthread_cond_destroy(&a->slot);
+	pthread_mutex_destroy(&a->lock);
+	free(a->report_file);
+	free(a);
+}
+
 static enum dormant_status
 aws_open(const struct dormant_host *host, void **handle,
          struct dormant_error *err)
@@ -300,14 +315,7 @@ aws_open(const struct dormant_host *host, void **handle,
 	*handle = a;
 	a = NULL;
 out:
-	if (a) {
-		free_scopes(a);
-		aws_chain_free(&a->chain);
-		pthread_cond_destroy(&a->slot);
-		pthread_mutex_destroy(&a->lock);
-		free(a->report_file);
-		free(a);
-	}
+	aws_close(a);
 	return st;
 }
 
@@ -486,28 +494,37 @@ find_scope(struct aws *a, const char *account, struct dormant_error *err)
 	return found;
 }
 
+/* What a call on one user after the scan needs: the account its scope
+ * scanned, and a client of its own (core calls from several threads). */
 static enum dormant_status
-aws_last_login(void *handle, const char *scope, const char *id,
-               const char *name, int64_t *last_login, struct dormant_error *err)
+account_call(struct aws *a, const char *scope, struct aws_account *acc,
+             struct dormant_http **http, struct dormant_error *err)
 {
-	struct aws *a = handle;
-	struct dormant_http *http = NULL;
 	struct scope *sc;
-	struct aws_account acc;
-	enum dormant_status st;
 
-	*last_login = DORMANT_TIME_NONE;
+	*http = NULL;
 	if (a->report_file)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, "%s",
 		                         offline_only);
 	sc = find_scope(a, scope, err);
 	if (!sc)
 		return DORMANT_ERR_USAGE;
-	st = aws_http_new(a->host, 0, 0, &http, err);
-	if (st != DORMANT_OK)
-		return st;
-	acc = account_of(a, sc, scope);
-	st = aws_iam_last_login(&acc, http, name, id, last_login, err);
+	*acc = account_of(a, sc, scope);
+	return aws_http_new(a->host, 0, 0, http, err);
+}
+
+static enum dormant_status
+aws_last_login(void *handle, const char *scope, const char *id,
+               const char *name, int64_t *last_login, struct dormant_error *err)
+{
+	struct dormant_http *http;
+	struct aws_account acc;
+	enum dormant_status st;
+
+	*last_login = DORMANT_TIME_NONE;
+	st = account_call(handle, scope, &acc, &http, err);
+	if (st == DORMANT_OK)
+		st = aws_iam_last_login(&acc, http, name, id, last_login, err);
 	dormant_http_free(http);
 	return st;
 }
@@ -516,41 +533,16 @@ static enum dormant_status
 aws_disable(void *handle, const char *scope, const char *id, const char *name,
             struct dormant_error *err)
 {
-	struct aws *a = handle;
-	struct dormant_http *http = NULL;
-	struct scope *sc;
+	struct dormant_http *http;
 	struct aws_account acc;
 	enum dormant_status st;
 
 	(void)id;
-	if (a->report_file)
-		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED, "%s",
-		                         offline_only);
-	sc = find_scope(a, scope, err);
-	if (!sc)
-		return DORMANT_ERR_USAGE;
-	st = aws_http_new(a->host, 0, 0, &http, err);
-	if (st != DORMANT_OK)
-		return st;
-	acc = account_of(a, sc, scope);
-	st = aws_iam_disable(&acc, http, name, err);
+	st = account_call(handle, scope, &acc, &http, err);
+	if (st == DORMANT_OK)
+		st = aws_iam_disable(&acc, http, name, err);
 	dormant_http_free(http);
 	return st;
-}
-
-static void
-aws_close(void *handle)
-{
-	struct aws *a = handle;
-
-	if (!a)
-		return;
-	free_scopes(a);
-	aws_chain_free(&a->chain);
-	pthread_cond_destroy(&a->slot);
-	pthread_mutex_destroy(&a->lock);
-	free(a->report_file);
-	free(a);
 }
 
 const struct dormant_provider DORMANT_PROVIDER_EXPORT(aws) = {

@@ -252,12 +252,10 @@ read_cell(const struct dormant_csv *csv, const struct parser *p,
 	return DORMANT_OK;
 }
 
-/* IAM user names: 1 to 64 of A-Z a-z 0-9 and + = , . @ _ - (IAM API
- * reference, CreateUser, UserName pattern [\w+=,.@-]+). */
-static bool
-valid_user_name(const char *s, size_t len)
+bool
+aws_valid_user_name(const char *s, size_t len)
 {
-	if (len < 1 || len > 64)
+	if (len < 1 || len > AWS_USER_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -337,7 +335,7 @@ check_identity(const struct dormant_csv *csv, struct parser *p, bool *root,
 		p->seen_root = true;
 		return DORMANT_OK;
 	}
-	if (!valid_user_name(user, user_len))
+	if (!aws_valid_user_name(user, user_len))
 		return row_error(err, csv->line, COL_USER,
 		                 "not an IAM user name", user);
 	if (strncmp(res, "user/", 5) != 0)

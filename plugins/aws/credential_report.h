@@ -7,6 +7,7 @@
 #ifndef DORMANT_AWS_CREDENTIAL_REPORT_H
 #define DORMANT_AWS_CREDENTIAL_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <dormant/plugin.h>
@@ -19,6 +20,11 @@
 
 /* An AWS account id is 12 decimal digits. */
 #define AWS_ACCOUNT_ID_LEN 12
+
+/* IAM user names: 1 to 64 of A-Z a-z 0-9 and + = , . @ _ - (IAM API
+ * reference, CreateUser, UserName pattern [\w+=,.@-]+). */
+#define AWS_USER_NAME_MAX 64
+bool aws_valid_user_name(const char *s, size_t len);
 
 /* Checks the whole report, then streams every IAM user in it to `sink`
  * (sink->set_scope first, with the account id, once it is known; the

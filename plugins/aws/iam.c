@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include <dormant/buf.h>
+#include <dormant/ratelimit.h>
 #include <dormant/timeutil.h>
 
 #include "credential_report.h"
@@ -35,25 +36,13 @@
 static int64_t
 mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return dormant_monotonic_ns() / 1000000;
 }
 
 static bool
 sleep_ms(const struct dormant_host *host, long ms)
 {
-	int64_t end = mono_ms() + ms;
-
-	while (mono_ms() < end) {
-		struct timespec ts = {0, 50 * 1000000L};
-
-		if (host->cancelled && host->cancelled(host))
-			return false;
-		nanosleep(&ts, NULL);
-	}
-	return !(host->cancelled && host->cancelled(host));
+	return dormant_sleep_ns(host, (int64_t)ms * 1000000);
 }
 
 static struct aws_call

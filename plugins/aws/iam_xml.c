@@ -78,20 +78,6 @@ parse_time(const struct doc *d, const char *element, const char *text,
 	return DORMANT_OK;
 }
 
-bool
-aws_valid_user_name(const char *s, size_t len)
-{
-	if (len < 1 || len > AWS_USER_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || strchr("+=,.@_-", c)))
-			return false;
-	}
-	return true;
-}
-
 /* ---- errors ---- */
 
 struct error_doc {

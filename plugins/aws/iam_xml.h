@@ -21,10 +21,11 @@
 #include <dormant/buf.h>
 #include <dormant/status.h>
 
+#include "credential_report.h"
+
 /* IAM quotas: a user name has at most 64 characters, a path 512; an ARN
  * is "arn:aws-us-gov:iam::123456789012:user" + path + name. */
-#define AWS_USER_NAME_MAX 64
-#define AWS_ARN_MAX       700
+#define AWS_ARN_MAX 700
 /* ListUsers Marker: 1 to 320 characters (API_ListUsers). */
 #define AWS_MARKER_MAX 320
 
@@ -118,9 +119,5 @@ enum dormant_status aws_sts_parse_caller_identity(const char *body, size_t len,
                                                   char account[13],
                                                   char arn[AWS_ARN_MAX + 1],
                                                   struct dormant_error *err);
-
-/* IAM user names: 1 to 64 of A-Z a-z 0-9 + = , . @ _ - (API_CreateUser,
- * UserName pattern [\w+=,.@-]+). */
-bool aws_valid_user_name(const char *s, size_t len);
 
 #endif /* DORMANT_AWS_IAM_XML_H */

@@ -74,6 +74,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	tests/fuzz/replay.c \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
+	plugins/aws/credential_report.c \
+	plugins/aws/credential_report.h \
 	plugins/aws/xml.c \
 	plugins/aws/xml.h
 tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -278,10 +278,7 @@ out:
 static int64_t
 mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return dormant_monotonic_ns() / 1000000;
 }
 
 enum dormant_status

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include <dormant/crypto.h>
+#include <dormant/timeutil.h>
 
 #include "oauth_answer.h"
 #include "token.h"
@@ -36,10 +37,7 @@ const char *const gcp_scope_url[GCP_SCOPES] = {
 static int64_t
 mono_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return dormant_monotonic_ns() / 1000;
 }
 
 static void
