@@ -9,6 +9,7 @@ TESTS += tests/http.test
 EXTRA_DIST += \
 	tests/http.test \
 	tests/mock/mockserver.py \
+	tests/mock/api_models.py \
 	tests/mock/http_mock.py \
 	tests/mock/mkcerts.sh \
 	tests/mock/mock.sh

@@ -3,6 +3,7 @@
 #   . "$top_srcdir/tests/lib.sh"
 #   . "$top_srcdir/tests/mock/mock.sh"
 #   mock_require                         skip the test without python3/openssl
+#   api_require KIND                     skip it without that API description
 #   mock_certs                           CA and server cert into $T/certs
 #   mock_start NAME SCRIPT [ARGS...]     start tests/mock/SCRIPT; sets
 #                                        MOCK_PORT and MOCK_URL
@@ -23,6 +24,14 @@ mock_require() {
 		tap_skip_all "python3 not found (configure looks in /usr/bin)"
 	[ -n "${OPENSSL:-}" ] && [ -x "$OPENSSL" ] ||
 		tap_skip_all "openssl not found"
+}
+
+# api_require KIND: skip the test unless the cloud's published API
+# description the mock is derived from is installed (botocore,
+# google-admin, graph-types: see api_models.py).
+api_require() {
+	"$PYTHON3" -B "$MOCK_DIR/api_models.py" --check "$1" >"$T/api_require.out" 2>&1 ||
+		tap_skip_all "$(cat "$T/api_require.out")"
 }
 
 mock_certs() {
