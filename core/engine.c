@@ -477,6 +477,10 @@ dormant_result_exit_status(const struct dormant_result *res)
 	for (size_t i = 0; i < res->findings.n; i++)
 		if (res->findings.v[i].action == DORMANT_ACTION_FAILED)
 			status = 3;
+	/* Some disabled, others held back by a guard: not "every action
+	 * asked for done" (SPEC 8). */
+	if (res->guard_held)
+		status = 3;
 	if (res->safety_stop)
 		status = 4;
 	return status;

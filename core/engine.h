@@ -44,8 +44,11 @@ struct dormant_result {
 	size_t n_scopes;
 	struct dormant_findings findings; /* sorted, all scopes */
 	struct dormant_findings warnings; /* sorted, all scopes */
-	char *safety_stop;                /* NULL unless the breaker tripped */
-	char run_id[32]; /* links the report to the audit log */
+	char *safety_stop; /* NULL unless the breaker tripped or the guards
+	                      held back every candidate */
+	size_t guard_held; /* candidates held back by a guard (listing
+	                      incomplete, admins unknown) */
+	char run_id[32];   /* links the report to the audit log */
 	size_t users_scanned;
 };
 

@@ -1,6 +1,7 @@
 /* dormant: safe remediation. */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <dormant/buf.h>
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
@@ -59,9 +61,17 @@ failed_scope(const struct dormant_result *res, const char *provider)
 	return NULL;
 }
 
-/* The guards of SPEC section 7 that hold whatever the numbers: true when
- * f may be disabled, else f is marked skipped with the reason. */
-static bool
+enum gate {
+	GATE_GO,     /* may be disabled */
+	GATE_POLICY, /* never meant to be: admin, provider cannot disable */
+	GATE_GUARD   /* held back by a guard: listing incomplete, admins
+	                unknown (SPEC 8: a run where guards held everyone
+	                back is a safety stop) */
+};
+
+/* The guards of SPEC section 7 that hold whatever the numbers: GATE_GO
+ * when f may be disabled, else f is marked skipped with the reason. */
+static enum gate
 may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
             const struct dormant_result *res, struct dormant_finding *f)
 {
@@ -73,7 +83,7 @@ may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
 	    !desc->disable) {
 		set_action(f, DORMANT_ACTION_SKIPPED,
 		           "provider %s cannot disable users", f->provider);
-		return false;
+		return GATE_POLICY;
 	}
 	failed = failed_scope(res, f->provider);
 	if (failed) {
@@ -81,21 +91,56 @@ may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
 		        f, DORMANT_ACTION_SKIPPED,
 		        "not disabled: the listing of %s %s did not complete",
 		        f->provider, failed->scope);
-		return false;
+		return GATE_GUARD;
 	}
 	scope = scope_of(res, f);
 	if (scope && scope->admins_unknown) {
 		set_action(f, DORMANT_ACTION_SKIPPED,
 		           "not disabled: admins unknown in this scope (%s)",
 		           scope->admins_unknown);
-		return false;
+		return GATE_GUARD;
 	}
 	if (f->admin && !conf->disable_admins) {
 		set_action(f, DORMANT_ACTION_SKIPPED,
 		           "admin: not disabled unless disable_admins = yes");
-		return false;
+		return GATE_POLICY;
 	}
-	return true;
+	return GATE_GO;
+}
+
+/* The safety stop of a run whose guards held back every candidate: the
+ * guards and scopes, from the findings' own reasons. */
+static char *
+guard_stop(const struct dormant_result *res, size_t held)
+{
+	struct dormant_buf b;
+	char *out = NULL;
+	size_t shown = 0;
+
+	dormant_buf_init(&b, 8192);
+	if (dormant_buf_appendf(
+	            &b,
+	            "--disable asked, but a guard held back all %zu "
+	            "candidates; nobody was disabled:",
+	            held) != DORMANT_OK)
+		goto out;
+	for (size_t i = 0; i < res->n_scopes && shown < 8; i++) {
+		const struct dormant_scope_result *s = &res->scopes[i];
+		const char *why = s->status != DORMANT_OK ? "listing incomplete"
+		                  : s->admins_unknown     ? "admins unknown"
+		                                          : NULL;
+		if (!why)
+			continue;
+		if (dormant_buf_appendf(&b, "%s %s %s: %s", shown ? ";" : "",
+		                        s->provider, s->scope ? s->scope : "?",
+		                        why) != DORMANT_OK)
+			goto out;
+		shown++;
+	}
+	out = dormant_buf_steal(&b);
+out:
+	dormant_buf_free(&b);
+	return out;
 }
 
 /* The circuit breaker, over the whole run. Returns the reason to stop, or
@@ -142,11 +187,53 @@ struct work {
 	struct dormant_finding **items;
 	size_t n;
 	size_t next;
+	unsigned cap;   /* actions of this provider at once */
 	size_t started; /* threads working on this provider */
-	bool bulk;      /* the provider takes disable_many */
-	bool *go;       /* bulk: items[i] passed its re-read */
 	pthread_mutex_t lock;
+	bool lock_made;
+
+	/* The bulk path (the provider takes disable_many): one scope's users
+	 * are re-read a round at a time into a batch, and the batch goes out
+	 * as soon as it is full or its oldest re-read reaches
+	 * DORMANT_REREAD_MAX_AGE_S, so that no user is disabled on a re-read
+	 * older than that. queue holds indices into items. */
+	bool bulk;
+	size_t *queue, qhead, qlen;
+	size_t *ready, n_ready; /* this round's users that passed */
+	size_t in_flight;
+	bool *begun;      /* items[i]'s "before" record is written */
+	int64_t *read_at; /* items[i]'s re-read, monotonic ms */
+	int64_t oldest;   /* this round's first pass, 0 = none yet */
+	int64_t max_age_ms;
 };
+
+/* DORMANT_REREAD_MAX_AGE_S, or less: DORMANT_REREAD_MAX_AGE_MS may only
+ * tighten the bound (tests use it to see the bound at work quickly). */
+static int64_t
+reread_max_age_ms(void)
+{
+	const int64_t bound = (int64_t)DORMANT_REREAD_MAX_AGE_S * 1000;
+	const char *v = getenv("DORMANT_REREAD_MAX_AGE_MS");
+	char *end;
+	long long ms;
+
+	if (!v || !*v)
+		return bound;
+	errno = 0;
+	ms = strtoll(v, &end, 10);
+	if (errno || *end || ms <= 0 || ms > bound)
+		return bound;
+	return (int64_t)ms;
+}
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static enum dormant_status
 audit(struct work *w, const struct dormant_finding *f, const char *phase,
@@ -216,18 +303,20 @@ finish(struct work *w, struct dormant_finding *f)
 		            dormant_action_name(f->action), err.msg);
 }
 
-/* Records the intent and re-reads the last sign-in. True when f is to be
- * disabled now; otherwise its outcome is set (and recorded when an
- * intent was). */
+/* Records the intent (once: a bulk user re-read again after its batch
+ * went stale has its record already) and re-reads the last sign-in.
+ * True when f is to be disabled now; otherwise its outcome is set (and
+ * recorded when an intent was). */
 static bool
-begin(struct work *w, struct dormant_finding *f)
+begin(struct work *w, struct dormant_finding *f, bool *recorded)
 {
 	struct dormant_error err = {{0}};
 	char when[DORMANT_TIME_BUFSZ];
 	int64_t last = DORMANT_TIME_NONE;
 	enum dormant_status st;
 
-	if (audit(w, f, "before", NULL, NULL, &err) != DORMANT_OK) {
+	if (!*recorded &&
+	    audit(w, f, "before", NULL, NULL, &err) != DORMANT_OK) {
 		/* No record, no action: an undocumented disable cannot be
 		 * reviewed or undone. */
 		set_action(f, DORMANT_ACTION_FAILED, "not disabled: %s",
@@ -235,6 +324,7 @@ begin(struct work *w, struct dormant_finding *f)
 		log_outcome(f);
 		return false;
 	}
+	*recorded = true;
 	if (!w->desc->last_login) {
 		st = dormant_error_set(&err, DORMANT_ERR_UNSUPPORTED,
 		                       "provider cannot re-read sign-ins");
@@ -268,79 +358,7 @@ outcome(struct dormant_finding *f, enum dormant_status st,
 		           err->msg[0] ? err->msg : dormant_strerror(st));
 }
 
-static void
-act(struct work *w, size_t i)
-{
-	struct dormant_finding *f = w->items[i];
-	struct dormant_error err = {{0}};
-
-	if (!begin(w, f))
-		return;
-	if (w->bulk) {
-		w->go[i] =
-		        true; /* disabled in groups once every re-read is in */
-		return;
-	}
-	outcome(f, w->desc->disable(w->handle, f->scope, f->id, f->name, &err),
-	        &err);
-	finish(w, f);
-}
-
-/* The bulk path: every user whose re-read said go, in groups of one scope
- * and at most DORMANT_BULK_MAX (items are sorted, so a scope's users are
- * contiguous). */
-static void
-act_in_bulk(struct work *w)
-{
-	struct dormant_action_item *batch;
-	size_t *which;
-
-	batch = calloc(DORMANT_BULK_MAX, sizeof(*batch));
-	which = calloc(DORMANT_BULK_MAX, sizeof(*which));
-	for (size_t i = 0; i < w->n;) {
-		const char *scope = w->items[i]->scope;
-		size_t n = 0;
-		enum dormant_status st;
-
-		while (i < w->n && n < DORMANT_BULK_MAX &&
-		       strcmp(w->items[i]->scope, scope) == 0) {
-			if (w->go[i]) {
-				which[n] = i;
-				memset(&batch[n], 0, sizeof(batch[n]));
-				batch[n].id = w->items[i]->id;
-				batch[n].name = w->items[i]->name;
-				n++;
-			}
-			i++;
-		}
-		if (!n)
-			continue;
-		if (!batch || !which || dormant_engine_cancelled()) {
-			for (size_t k = 0; k < n; k++) {
-				struct dormant_finding *f = w->items[which[k]];
-				set_action(f, DORMANT_ACTION_SKIPPED,
-				           "not disabled: %s",
-				           batch && which
-				                   ? "the run was interrupted"
-				                   : "out of memory");
-				finish(w, f);
-			}
-			continue;
-		}
-		st = w->desc->disable_many(w->handle, scope, batch, n);
-		for (size_t k = 0; k < n; k++) {
-			struct dormant_finding *f = w->items[which[k]];
-			if (st != DORMANT_OK && batch[k].status == DORMANT_OK &&
-			    !batch[k].error.msg[0])
-				batch[k].status = st; /* nothing was tried */
-			outcome(f, batch[k].status, &batch[k].error);
-			finish(w, f);
-		}
-	}
-	free(batch);
-	free(which);
-}
-
+/* One user at a time: re-read, then disable at once. */
 static void *
 worker(void *arg)
 {
@@ -348,23 +366,165 @@ worker(void *arg)
 
 	for (;;) {
 		struct dormant_finding *f;
+		struct dormant_error err = {{0}};
+		bool recorded = false;
 
 		pthread_mutex_lock(&w->lock);
-		size_t i;
-
 		if (w->next >= w->n) {
 			pthread_mutex_unlock(&w->lock);
 			return NULL;
 		}
-		i = w->next++;
-		f = w->items[i];
+		f = w->items[w->next++];
 		pthread_mutex_unlock(&w->lock);
-		if (dormant_engine_cancelled())
+		if (dormant_engine_cancelled()) {
 			set_action(f, DORMANT_ACTION_SKIPPED,
 			           "not disabled: the run was interrupted");
-		else
-			act(w, i);
+			continue;
+		}
+		if (!begin(w, f, &recorded))
+			continue;
+		outcome(f,
+		        w->desc->disable(w->handle, f->scope, f->id, f->name,
+		                         &err),
+		        &err);
+		finish(w, f);
 	}
+}
+
+/* The bulk path's re-readers: each takes users off the scope's queue
+ * until the round's batch is full or its oldest re-read is too old to
+ * wait for more. */
+static void *
+bulk_reader(void *arg)
+{
+	struct work *w = arg;
+	for (;;) {
+		size_t i;
+		bool go;
+
+		pthread_mutex_lock(&w->lock);
+		if (w->qhead >= w->qlen ||
+		    w->n_ready + w->in_flight >= DORMANT_BULK_MAX ||
+		    (w->oldest &&
+		     monotonic_ms() - w->oldest >= w->max_age_ms) ||
+		    dormant_engine_cancelled()) {
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		i = w->queue[w->qhead++];
+		w->in_flight++;
+		pthread_mutex_unlock(&w->lock);
+
+		go = begin(w, w->items[i], &w->begun[i]);
+
+		pthread_mutex_lock(&w->lock);
+		w->in_flight--;
+		if (go) {
+			w->read_at[i] = monotonic_ms();
+			if (!w->oldest)
+				w->oldest = w->read_at[i];
+			w->ready[w->n_ready++] = i;
+		}
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
+/* Runs nthreads copies of fn over w and waits for them; serves w in this
+ * thread when no thread can be had. */
+static void
+run_threads(struct work *w, void *(*fn)(void *), size_t nthreads)
+{
+	pthread_t threads[DORMANT_MAX_ACTION_THREADS];
+	size_t started = 0;
+
+	for (; started < nthreads && started < DORMANT_MAX_ACTION_THREADS;
+	     started++)
+		if (pthread_create(&threads[started], NULL, fn, w) != 0)
+			break;
+	if (!started)
+		fn(w);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}
+
+/* Sends one round's batch: the users whose re-read is still fresh. A
+ * user whose re-read went stale while slower re-reads of the round were
+ * under way goes back to the queue, to be re-read again (the round's
+ * last re-read is always fresh, so every round makes progress). */
+static void
+send_batch(struct work *w, const char *scope)
+{
+	struct dormant_action_item batch[DORMANT_BULK_MAX];
+	size_t which[DORMANT_BULK_MAX], n = 0;
+	int64_t now = monotonic_ms();
+	enum dormant_status st;
+
+	for (size_t k = 0; k < w->n_ready; k++) {
+		size_t i = w->ready[k];
+
+		if (now - w->read_at[i] > w->max_age_ms) {
+			w->queue[--w->qhead] = i;
+			continue;
+		}
+		which[n] = i;
+		memset(&batch[n], 0, sizeof(batch[n]));
+		batch[n].id = w->items[i]->id;
+		batch[n].name = w->items[i]->name;
+		n++;
+	}
+	w->n_ready = 0;
+	w->oldest = 0;
+	if (!n)
+		return;
+	st = w->desc->disable_many(w->handle, scope, batch, n);
+	for (size_t k = 0; k < n; k++) {
+		struct dormant_finding *f = w->items[which[k]];
+
+		if (st != DORMANT_OK && batch[k].status == DORMANT_OK &&
+		    !batch[k].error.msg[0])
+			batch[k].status = st; /* nothing was tried */
+		outcome(f, batch[k].status, &batch[k].error);
+		finish(w, f);
+	}
+}
+
+/* The bulk path over one provider's users, a scope at a time (items are
+ * sorted, so a scope's users are contiguous). */
+static void *
+bulk_driver(void *arg)
+{
+	struct work *w = arg;
+	unsigned cap = w->cap ? w->cap : 1;
+
+	for (size_t g = 0; g < w->n;) {
+		const char *scope = w->items[g]->scope;
+		size_t end = g;
+
+		while (end < w->n && strcmp(w->items[end]->scope, scope) == 0)
+			end++;
+		w->qlen = 0;
+		w->qhead = 0;
+		for (size_t i = g; i < end; i++)
+			w->queue[w->qlen++] = i;
+		while (w->qhead < w->qlen && !dormant_engine_cancelled()) {
+			size_t left = w->qlen - w->qhead;
+
+			run_threads(w, bulk_reader, left < cap ? left : cap);
+			send_batch(w, scope);
+		}
+		/* Interrupted: the users not yet sent are left alone, and
+		 * those with an intent on record say so. */
+		for (; w->qhead < w->qlen; w->qhead++) {
+			size_t i = w->queue[w->qhead];
+
+			set_action(w->items[i], DORMANT_ACTION_SKIPPED,
+			           "not disabled: the run was interrupted");
+			if (w->begun[i])
+				finish(w, w->items[i]);
+		}
+		g = end;
+	}
+	return NULL;
 }
 
 static bool
@@ -391,6 +551,26 @@ provider_cap(const struct dormant_provider *desc)
 	                                        : cap;
 }
 
+/* Allocates what the bulk path of w needs; false when out of memory. */
+static bool
+bulk_alloc(struct work *w)
+{
+	w->queue = calloc(w->n, sizeof(*w->queue));
+	w->ready = calloc(DORMANT_BULK_MAX, sizeof(*w->ready));
+	w->begun = calloc(w->n, sizeof(*w->begun));
+	w->read_at = calloc(w->n, sizeof(*w->read_at));
+	return w->queue && w->ready && w->begun && w->read_at;
+}
+
+static void
+work_free(struct work *w)
+{
+	free(w->queue);
+	free(w->ready);
+	free(w->begun);
+	free(w->read_at);
+}
+
 enum dormant_status
 dormant_remediate(struct dormant_engine *engine,
                   const struct dormant_conf *conf, struct dormant_result *res,
@@ -399,7 +579,7 @@ dormant_remediate(struct dormant_engine *engine,
 	struct dormant_finding **todo = NULL;
 	struct work *works = NULL;
 	pthread_t *threads = NULL;
-	size_t n = 0, n_works = 0, n_threads = 0, total_threads = 0;
+	size_t n = 0, held = 0, n_works = 0, n_threads = 0, total_threads = 0;
 	enum dormant_status st = DORMANT_OK;
 
 	todo = calloc(res->findings.n ? res->findings.n : 1, sizeof(*todo));
@@ -408,9 +588,25 @@ dormant_remediate(struct dormant_engine *engine,
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < res->findings.n; i++)
-		if (may_disable(engine, conf, res, &res->findings.v[i]))
-			todo[n++] = &res->findings.v[i];
+	for (size_t i = 0; i < res->findings.n; i++) {
+		switch (may_disable(engine, conf, res, &res->findings.v[i])) {
+		case GATE_GO: todo[n++] = &res->findings.v[i]; break;
+		case GATE_GUARD: held++; break;
+		case GATE_POLICY: break;
+		}
+	}
+	res->guard_held = held;
+	if (held && !n) {
+		res->safety_stop = guard_stop(res, held);
+		if (!res->safety_stop) {
+			st = dormant_error_set(err, DORMANT_ERR_NOMEM,
+			                       "out of memory");
+			goto out;
+		}
+		dormant_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
+		            res->safety_stop);
+		goto out;
+	}
 
 	res->safety_stop = breaker(conf, res, n);
 	if (res->safety_stop) {
@@ -423,7 +619,8 @@ dormant_remediate(struct dormant_engine *engine,
 	}
 
 	/* Findings are sorted by provider: each provider's run is one
-	 * contiguous slice of todo. */
+	 * contiguous slice of todo. A provider runs its cap of workers, or
+	 * one bulk driver that runs its cap of re-readers a round at a time. */
 	for (size_t i = 0; i < n;) {
 		struct work *w = &works[n_works++];
 		size_t j = i;
@@ -440,15 +637,16 @@ dormant_remediate(struct dormant_engine *engine,
 		w->items = todo + i;
 		w->n = j - i;
 		w->bulk = has_disable_many(w->desc);
-		if (w->bulk && !(w->go = calloc(w->n, sizeof(*w->go)))) {
+		w->cap = provider_cap(w->desc);
+		w->max_age_ms = reread_max_age_ms();
+		if (w->bulk && !bulk_alloc(w)) {
 			st = dormant_error_set(err, DORMANT_ERR_NOMEM,
 			                       "out of memory");
 			goto out;
 		}
 		pthread_mutex_init(&w->lock, NULL);
-		total_threads += w->n < provider_cap(w->desc)
-		                         ? w->n
-		                         : provider_cap(w->desc);
+		w->lock_made = true;
+		total_threads += w->bulk ? 1 : w->n < w->cap ? w->n : w->cap;
 		i = j;
 	}
 	threads = calloc(total_threads ? total_threads : 1, sizeof(*threads));
@@ -458,10 +656,11 @@ dormant_remediate(struct dormant_engine *engine,
 	}
 	for (size_t k = 0; k < n_works; k++) {
 		struct work *w = &works[k];
-		size_t cap = provider_cap(w->desc);
+		size_t want = w->bulk ? 1 : w->n < w->cap ? w->n : w->cap;
 
-		for (size_t t = 0; t < cap && t < w->n; t++) {
-			if (pthread_create(&threads[n_threads], NULL, worker,
+		for (size_t t = 0; t < want; t++) {
+			if (pthread_create(&threads[n_threads], NULL,
+			                   w->bulk ? bulk_driver : worker,
 			                   w) != 0)
 				break;
 			n_threads++;
@@ -471,17 +670,15 @@ dormant_remediate(struct dormant_engine *engine,
 	/* A provider that got no thread at all is served here, in turn. */
 	for (size_t k = 0; k < n_works; k++)
 		if (!works[k].started)
-			worker(&works[k]);
+			(works[k].bulk ? bulk_driver : worker)(&works[k]);
 	for (size_t t = 0; t < n_threads; t++)
 		pthread_join(threads[t], NULL);
-	for (size_t k = 0; k < n_works; k++) {
-		if (works[k].bulk)
-			act_in_bulk(&works[k]);
-		pthread_mutex_destroy(&works[k].lock);
-	}
 out:
-	for (size_t k = 0; k < n_works; k++)
-		free(works[k].go);
+	for (size_t k = 0; k < n_works; k++) {
+		work_free(&works[k]);
+		if (works[k].lock_made)
+			pthread_mutex_destroy(&works[k].lock);
+	}
 	free(threads);
 	free(works);
 	free(todo);

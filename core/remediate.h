@@ -17,6 +17,13 @@
 /* Upper bound on concurrent actions of one provider. */
 #define DORMANT_MAX_ACTION_THREADS 64
 
+/* A user is disabled at most this long after its last sign-in was
+ * re-read (plus the disabling request's own time): a provider that takes
+ * batches gets a batch as soon as its oldest re-read is this old, and a
+ * re-read that went stale waiting for slower ones is done again. Stated
+ * in dormant(1). */
+#define DORMANT_REREAD_MAX_AGE_S 60
+
 /* Disables what may be disabled among res->findings, setting each
  * finding's action. Trips the circuit breaker (res->safety_stop) instead
  * when too many would go. Returns non-OK only for an engine failure. */

@@ -16,7 +16,11 @@
  *   disable_fail = ID    disable of this user fails
  *   last_login_fail = ID re-reading this user fails
  *   action_delay_ms = N  each disable takes this long
- *   admins_unknown = a   this scope cannot tell its admins
+ *   admins_unknown = a,b these scopes cannot tell their admins
+ *   reread_delay_ms = N  each re-read takes this long, one at a time (as
+ *                        a paced cloud answers); DIR/times.log then gets
+ *                        "reread ID MS" and "disable ID MS" lines
+ *                        (CLOCK_MONOTONIC milliseconds)
  *
  * Built a second time as "fakenoenable" (FAKE_NO_ENABLE), a provider
  * whose cloud cannot undo a disable, like AWS, and a third time as
@@ -28,6 +32,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,19 +56,13 @@ struct fake {
 #define EXPORT_(name) DORMANT_PROVIDER_EXPORT(name)
 #define EXPORT(name)  EXPORT_(name)
 
-static const char *const keys[] = {"users_file",
-                                   "scopes",
-                                   "delay_ms",
-                                   "fail_scope",
-                                   "open_error",
-                                   "rename_scope",
-                                   "secret",
-                                   "state_dir",
-                                   "disable_fail",
-                                   "last_login_fail",
-                                   "action_delay_ms",
-                                   "admins_unknown",
-                                   NULL};
+static const char *const keys[] = {"users_file",      "scopes",
+                                   "delay_ms",        "fail_scope",
+                                   "open_error",      "rename_scope",
+                                   "secret",          "state_dir",
+                                   "disable_fail",    "last_login_fail",
+                                   "action_delay_ms", "admins_unknown",
+                                   "reread_delay_ms", NULL};
 static const char *const secrets[] = {"secret", NULL};
 static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
 static const char *const paths[] = {"users_file", "state_dir", NULL};
@@ -191,6 +190,21 @@ fake_time(const char *s)
 	return t;
 }
 
+/* Is label one of the comma list's items? */
+static bool
+in_list(const char *list, const char *label)
+{
+	size_t len = strlen(label);
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+		if (n == len && strncmp(list, label, n) == 0)
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
 static enum dormant_status
 fake_list(void *handle, size_t scope, struct dormant_sink *sink,
           struct dormant_error *err)
@@ -211,8 +225,7 @@ fake_list(void *handle, size_t scope, struct dormant_sink *sink,
 	v = lookup(h->config(h, "rename_scope"), label, buf, sizeof(buf));
 	if (v)
 		sink->set_scope(sink, v);
-	v = h->config(h, "admins_unknown");
-	if (v && strcmp(v, label) == 0)
+	if (in_list(h->config(h, "admins_unknown"), label))
 		sink->admins_unknown(sink, "no permission to read roles");
 	copy = strdup(f->users);
 	if (!copy)
@@ -281,6 +294,29 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Appends "WHAT ID MS" to DIR/times.log when reread_delay_ms is set. */
+static void
+log_time(const struct dormant_host *h, const char *what, const char *id)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct timespec ts;
+	char path[4096];
+	FILE *fp;
+
+	if (!h->config(h, "reread_delay_ms") ||
+	    !state_path(h, "times", "log", path, sizeof(path)))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	pthread_mutex_lock(&lock);
+	fp = fopen(path, "a");
+	if (fp) {
+		fprintf(fp, "%s %s %lld\n", what, id,
+		        (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+		fclose(fp);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 static enum dormant_status
 fake_last_login(void *handle, const char *scope, const char *id,
                 const char *name, int64_t *last_login,
@@ -295,6 +331,15 @@ fake_last_login(void *handle, const char *scope, const char *id,
 	(void)scope;
 	(void)name;
 	*last_login = DORMANT_TIME_NONE;
+	if (h->config(h, "reread_delay_ms")) {
+		static pthread_mutex_t one_at_a_time =
+		        PTHREAD_MUTEX_INITIALIZER;
+
+		pthread_mutex_lock(&one_at_a_time);
+		sleep_ms(strtol(h->config(h, "reread_delay_ms"), NULL, 10));
+		log_time(h, "reread", id);
+		pthread_mutex_unlock(&one_at_a_time);
+	}
 	if (fail && strcmp(fail, id) == 0)
 		return dormant_error_set(
 		        err, DORMANT_ERR_HTTP,
@@ -345,6 +390,7 @@ fake_disable(void *handle, const char *scope, const char *id, const char *name,
 	(void)name;
 	if (delay)
 		sleep_ms(strtol(delay, NULL, 10));
+	log_time(h, "disable", id);
 	if (fail && strcmp(fail, id) == 0)
 		return dormant_error_set(err, DORMANT_ERR_PERMISSION,
 		                         "PATCH user %s: HTTP 403 Forbidden",
