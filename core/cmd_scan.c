@@ -1,9 +1,15 @@
 /* dormant: `dormant scan`, the default command.
  *
- * Order matters for safety: the lock and the audit log are taken before
- * any cloud is asked anything, so that a run that cannot record what it
- * does never starts; a run stopped by a signal writes no report (a
- * partial one would look whole) and its audit log holds whole lines.
+ * Order matters for safety: everything that can be checked before acting
+ * is checked before any cloud is asked anything (the lock, the audit log,
+ * the report's destination, each provider's config and credentials), so
+ * that a run that cannot record what it does, or would lose its report,
+ * never starts. A run stopped by a signal writes no report (a partial one
+ * would look whole) and its audit log holds whole lines.
+ *
+ * Only runs that may act or write state (--disable, the warnings' state)
+ * take the run lock: a report-only audit may run beside the nightly
+ * --disable run (SPEC 7).
  */
 #include "config.h"
 
@@ -56,6 +62,7 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	struct dormant_strv selected = {0};
 	struct dormant_engine *engine = NULL;
 	struct dormant_audit *audit = NULL;
+	struct dormant_report_dest dest = {0};
 	struct dormant_result result;
 	struct dormant_error err = {{0}};
 	char run_id[32];
@@ -65,8 +72,9 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	rc = dormant_cli_prepare(conf, plugins, &selected);
 	if (rc >= 0)
 		goto out;
-	if (dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
-	    DORMANT_OK) {
+	if ((conf->disable || conf->warn_days) &&
+	    dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
+	            DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
@@ -77,6 +85,12 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	                       &audit, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
 		            err.msg);
+		rc = DORMANT_EXIT_USAGE;
+		goto out;
+	}
+	if (dormant_report_open(&dest, conf->output, &err) != DORMANT_OK) {
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s%s", err.msg,
+		            conf->disable ? "; nothing was changed" : "");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -118,14 +132,15 @@ dormant_cmd_scan(struct dormant_conf *conf,
 		dormant_log(DORMANT_LOG_INFO, NULL,
 		            "%zu users scanned, no findings",
 		            result.users_scanned);
-	} else if (dormant_report_write(&result, conf->format, conf->output,
-	                                &err) != DORMANT_OK) {
+	} else if (dormant_report_finish(&dest, &result, conf->format, &err) !=
+	           DORMANT_OK) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_FAILED;
 		goto out;
 	}
 	rc = dormant_result_exit_status(&result);
 out:
+	dormant_report_abort(&dest);
 	dormant_result_free(&result);
 	dormant_engine_close(engine);
 	dormant_audit_close(audit);

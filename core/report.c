@@ -40,49 +40,66 @@ write_format(FILE *f, const struct dormant_result *res,
 }
 
 enum dormant_status
-dormant_report_write(const struct dormant_result *res,
-                     enum dormant_format format, const char *path,
-                     struct dormant_error *err)
+dormant_report_open(struct dormant_report_dest *dest, const char *path,
+                    struct dormant_error *err)
 {
-	struct dormant_atomic_file af;
+	enum dormant_status st;
+
+	memset(dest, 0, sizeof(*dest));
+	if (!path || strcmp(path, "-") == 0) {
+		dest->to_stdout = true;
+		dest->open = true;
+		return DORMANT_OK;
+	}
+	st = dormant_atomic_open(&dest->af, path, err);
+	if (st == DORMANT_OK)
+		dest->open = true;
+	return st;
+}
+
+enum dormant_status
+dormant_report_finish(struct dormant_report_dest *dest,
+                      const struct dormant_result *res,
+                      enum dormant_format format, struct dormant_error *err)
+{
 	struct dormant_rules rules;
 	enum dormant_status st;
-	bool opened = false;
+	FILE *f = dest->to_stdout ? stdout : dest->af.f;
 
+	if (!dest->open)
+		return dormant_error_set(err, DORMANT_ERR_INTERNAL,
+		                         "the report is not open");
 	st = dormant_rules_load(&rules, err);
 	if (st != DORMANT_OK)
-		return st;
-	if (!path || strcmp(path, "-") == 0) {
-		st = write_format(stdout, res, format, &rules);
-		if (st != DORMANT_OK) {
-			dormant_error_set(err, st,
-			                  "cannot write the report: %s",
-			                  dormant_strerror(st));
-			goto out;
-		}
-		if (fflush(stdout) != 0 || ferror(stdout))
-			st = dormant_error_set(err, DORMANT_ERR_IO,
-			                       "cannot write the report to "
-			                       "standard output");
 		goto out;
-	}
-	st = dormant_atomic_open(&af, path, err);
-	if (st != DORMANT_OK)
-		goto out;
-	opened = true;
-	st = write_format(af.f, res, format, &rules);
+	st = write_format(f, res, format, &rules);
+	dormant_rules_free(&rules);
 	if (st != DORMANT_OK) {
 		dormant_error_set(err, st, "cannot write the report: %s",
 		                  dormant_strerror(st));
 		goto out;
 	}
-	opened = false;
-	st = dormant_atomic_commit(&af, err);
+	if (dest->to_stdout) {
+		if (fflush(stdout) != 0 || ferror(stdout))
+			st = dormant_error_set(err, DORMANT_ERR_IO,
+			                       "cannot write the report to "
+			                       "standard output");
+		dest->open = false;
+		goto out;
+	}
+	dest->open = false;
+	st = dormant_atomic_commit(&dest->af, err);
 out:
-	if (opened)
-		dormant_atomic_abort(&af);
-	dormant_rules_free(&rules);
+	dormant_report_abort(dest);
 	return st;
+}
+
+void
+dormant_report_abort(struct dormant_report_dest *dest)
+{
+	if (dest->open && !dest->to_stdout)
+		dormant_atomic_abort(&dest->af);
+	dest->open = false;
 }
 
 enum dormant_status

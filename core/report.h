@@ -7,20 +7,39 @@
 #ifndef DORMANT_REPORT_H
 #define DORMANT_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <dormant/status.h>
+
+#include "atomic_file.h"
 
 #include "conf.h"
 #include "engine.h"
 #include "rules.h"
 
-/* Writes the report to path (atomically) or to stdout when path is NULL
- * or "-". */
-enum dormant_status dormant_report_write(const struct dormant_result *res,
-                                         enum dormant_format format,
-                                         const char *path,
-                                         struct dormant_error *err);
+/* Where a report goes: path (atomically, through a temp file beside it)
+ * or stdout when path is NULL or "-". Opened before a run changes
+ * anything, so that an unwritable -o stops the run before its first
+ * action instead of losing the report after it (SPEC 7). */
+struct dormant_report_dest {
+	bool to_stdout;
+	bool open;
+	struct dormant_atomic_file af;
+};
+
+enum dormant_status dormant_report_open(struct dormant_report_dest *dest,
+                                        const char *path,
+                                        struct dormant_error *err);
+
+/* Writes the report and puts it in place; dest is closed either way. */
+enum dormant_status dormant_report_finish(struct dormant_report_dest *dest,
+                                          const struct dormant_result *res,
+                                          enum dormant_format format,
+                                          struct dormant_error *err);
+
+/* Drops an opened destination's temp file (safe on a closed one). */
+void dormant_report_abort(struct dormant_report_dest *dest);
 
 /* The writers. Each returns DORMANT_ERR_NOMEM when it could not finish;
  * the stream's own errors are the caller's to check. */
