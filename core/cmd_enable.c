@@ -1,7 +1,11 @@
 /* dormant: `dormant enable --from AUDIT_LOG [--run ID]`: undo what a run
  * disabled, where the cloud allows it, and say plainly where it does not.
  * Without --run, the newest run that disabled anyone is undone. Every
- * re-enable is written to the same audit log, before and after. */
+ * re-enable is written to the same audit log, before and after.
+ *
+ * A disable with a "before" record and no "after" (the run was killed
+ * mid-action) may have happened: it is undone too (SPEC 7), since enable
+ * is idempotent and the account was enabled when the run judged it. */
 #include "config.h"
 
 #include <stddef.h>
@@ -22,6 +26,8 @@ struct target {
 	char *run, *provider, *scope, *id, *name;
 	const char *result;
 	char error[DORMANT_ERROR_MAX];
+	bool disabled; /* an "after" says disabled */
+	bool settled;  /* an "after" says anything else: nothing to undo */
 };
 
 struct targets {
@@ -47,21 +53,44 @@ same_user(const struct target *t, const struct dormant_audit_record *r)
 	       strcmp(t->scope, r->scope) == 0 && strcmp(t->id, r->id) == 0;
 }
 
+/* The run's target for r's user, or NULL. */
+static struct target *
+find(struct targets *ts, const struct dormant_audit_record *r)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (strcmp(ts->v[i].run, r->run) == 0 &&
+		    same_user(&ts->v[i], r))
+			return &ts->v[i];
+	return NULL;
+}
+
 static enum dormant_status
 collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 {
 	struct targets *ts = ctx;
 	struct target *t;
+	bool before;
 
 	(void)line;
-	if (strcmp(r->action, "disable") != 0 ||
-	    strcmp(r->phase, "after") != 0 || !r->result ||
-	    strcmp(r->result, "disabled") != 0)
+	if (strcmp(r->action, "disable") != 0)
 		return DORMANT_OK;
-	for (size_t i = 0; i < ts->n; i++)
-		if (strcmp(ts->v[i].run, r->run) == 0 &&
-		    same_user(&ts->v[i], r))
+	before = strcmp(r->phase, "before") == 0;
+	t = find(ts, r);
+	if (!before) {
+		if (strcmp(r->phase, "after") != 0)
 			return DORMANT_OK;
+		if (r->result && strcmp(r->result, "disabled") == 0) {
+			if (!t)
+				goto add; /* an "after" alone: a torn log */
+			t->disabled = true;
+		} else if (t && !t->disabled) {
+			t->settled = true;
+		}
+		return DORMANT_OK;
+	}
+	if (t)
+		return DORMANT_OK;
+add:
 	t = realloc(ts->v, (ts->n + 1) * sizeof(*t));
 	if (!t)
 		return DORMANT_ERR_NOMEM;
@@ -69,6 +98,7 @@ collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	t = &ts->v[ts->n];
 	memset(t, 0, sizeof(*t));
 	t->result = "failed"; /* until tried */
+	t->disabled = !before;
 	t->run = strdup(r->run);
 	t->provider = strdup(r->provider);
 	t->scope = strdup(r->scope);
@@ -82,6 +112,13 @@ collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	if (!t->run || !t->provider || !t->scope || !t->id || !t->name)
 		return DORMANT_ERR_NOMEM;
 	return DORMANT_OK;
+}
+
+/* Disabled, or maybe disabled (no recorded outcome): to be undone. */
+static bool
+to_undo(const struct target *t)
+{
+	return t->disabled || !t->settled;
 }
 
 static enum dormant_status
@@ -241,10 +278,12 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (!run && all.n)
-		run = all.v[all.n - 1].run;
+	for (size_t i = all.n; !run && i > 0; i--)
+		if (to_undo(&all.v[i - 1]))
+			run = all.v[i - 1].run;
 	for (size_t i = 0; i < all.n; i++) {
-		if (!run || strcmp(all.v[i].run, run) != 0)
+		if (!run || strcmp(all.v[i].run, run) != 0 ||
+		    !to_undo(&all.v[i]))
 			continue;
 		struct target *v =
 		        realloc(chosen.v, (chosen.n + 1) * sizeof(*chosen.v));
@@ -261,10 +300,12 @@ dormant_cmd_enable(struct dormant_conf *conf,
 			                 chosen.v[chosen.n - 1].provider);
 	}
 	if (!chosen.n) {
+		/* Asked to undo what is not there: an error, and cron's
+		 * exit status says so. */
 		dormant_log(DORMANT_LOG_ERROR, NULL,
 		            "%s: no account disabled by %s%s", from,
 		            run ? "run " : "any run", run ? run : "");
-		rc = run ? DORMANT_EXIT_USAGE : DORMANT_EXIT_CLEAN;
+		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	if (dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
@@ -294,7 +335,11 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		if (strcmp(t->result, "enabled") != 0)
 			rc = DORMANT_EXIT_FAILED;
 		printf("%-8s  %-14s  %-30s  %-8s  %s\n", t->provider, t->scope,
-		       t->name, t->result, t->error);
+		       t->name, t->result,
+		       t->error[0]   ? t->error
+		       : t->disabled ? ""
+		                     : "the disable had no recorded outcome "
+		                       "(the run was interrupted)");
 	}
 out:
 	for (size_t i = 0; i < all.n; i++)

@@ -16,6 +16,9 @@
  *   disable_fail = ID    disable of this user fails
  *   last_login_fail = ID re-reading this user fails
  *   action_delay_ms = N  each disable takes this long
+ *   action_settle_ms = N each disable is done at once, but answers this
+ *                        long after (a kill then leaves it done, with no
+ *                        "after" record)
  *   admins_unknown = a,b these scopes cannot tell their admins
  *   reread_delay_ms = N  each re-read takes this long, one at a time (as
  *                        a paced cloud answers); DIR/times.log then gets
@@ -56,13 +59,12 @@ struct fake {
 #define EXPORT_(name) DORMANT_PROVIDER_EXPORT(name)
 #define EXPORT(name)  EXPORT_(name)
 
-static const char *const keys[] = {"users_file",      "scopes",
-                                   "delay_ms",        "fail_scope",
-                                   "open_error",      "rename_scope",
-                                   "secret",          "state_dir",
-                                   "disable_fail",    "last_login_fail",
-                                   "action_delay_ms", "admins_unknown",
-                                   "reread_delay_ms", NULL};
+static const char *const keys[] = {
+        "users_file",      "scopes",           "delay_ms",
+        "fail_scope",      "open_error",       "rename_scope",
+        "secret",          "state_dir",        "disable_fail",
+        "last_login_fail", "action_delay_ms",  "admins_unknown",
+        "reread_delay_ms", "action_settle_ms", NULL};
 static const char *const secrets[] = {"secret", NULL};
 static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
 static const char *const paths[] = {"users_file", "state_dir", NULL};
@@ -402,6 +404,8 @@ fake_disable(void *handle, const char *scope, const char *id, const char *name,
 	if (!fp)
 		return dormant_error_set(err, DORMANT_ERR_IO, "%s", path);
 	fclose(fp);
+	if (h->config(h, "action_settle_ms"))
+		sleep_ms(strtol(h->config(h, "action_settle_ms"), NULL, 10));
 	return DORMANT_OK;
 }
 
