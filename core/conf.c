@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <dormant/json.h>
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
@@ -421,16 +422,35 @@ read_line(char *str, int num, void *stream)
 	char name[256];
 	size_t len;
 
-	if (fp->stopped || !fgets(str, num, fp->f))
+	if (fp->stopped || num < 2)
+		return NULL;
+	/* By hand rather than fgets(): a NUL byte would silently end the
+	 * line there ("days = 3\0" + "00" read as 3 days). */
+	len = 0;
+	for (int c; len < (size_t)num - 1 && (c = getc(fp->f)) != EOF;) {
+		str[len++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	str[len] = '\0';
+	if (len == 0)
 		return NULL;
 	fp->line++;
 	fp->indented = str[0] == ' ' || str[0] == '\t';
-	len = strlen(str);
 	if (len == (size_t)num - 1 && str[len - 1] != '\n' && !feof(fp->f)) {
 		fp->st = dormant_error_set(
 		        fp->err, DORMANT_ERR_CONFIG,
 		        "%s:%u: line longer than %d characters", fp->conf->path,
 		        fp->line, num - 2);
+		fp->stopped = true;
+		return NULL;
+	}
+	if (memchr(str, '\0', len) || !dormant_utf8_valid(str, len)) {
+		fp->st = dormant_error_set(
+		        fp->err, DORMANT_ERR_CONFIG,
+		        "%s:%u: %s: a config file is UTF-8 text",
+		        fp->conf->path, fp->line,
+		        memchr(str, '\0', len) ? "NUL byte" : "invalid UTF-8");
 		fp->stopped = true;
 		return NULL;
 	}
