@@ -135,6 +135,11 @@ usage(FILE *f)
 	      "configuration\n"
 	      "error, 3 a provider or action failed, 4 safety stop.\n",
 	      f);
+	fputs("\nFiles (as root; the defaults of audit_log, warn_state_file "
+	      "and lock_file):\n  " DORMANT_DEFAULT_AUDIT_LOG
+	      "\n  " DORMANT_STATE_DIR "/warned.tsv\n  " DORMANT_RUN_DIR
+	      "/dormant.lock\n",
+	      f);
 }
 
 static bool

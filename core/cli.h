@@ -14,7 +14,8 @@ enum {
 	DORMANT_EXIT_SAFETY = 4
 };
 
-#define DORMANT_DEFAULT_AUDIT_LOG "/var/lib/dormant/audit.jsonl"
+/* Under configure's localstatedir (core/local.mk). */
+#define DORMANT_DEFAULT_AUDIT_LOG DORMANT_STATE_DIR "/audit.jsonl"
 
 /* Runs dormant with argv and returns the exit status. */
 int dormant_cli_main(int argc, char **argv);

@@ -24,6 +24,7 @@
 #include "lock.h"
 #include "log.h"
 #include "remediate.h"
+#include "state_dir.h"
 #include "report.h"
 #include "warn_state.h"
 
@@ -65,6 +66,8 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	struct dormant_report_dest dest = {0};
 	struct dormant_result result;
 	struct dormant_error err = {{0}};
+	const char *audit_path =
+	        conf->audit_log ? conf->audit_log : DORMANT_DEFAULT_AUDIT_LOG;
 	char run_id[32];
 	int lock_fd = -1, rc;
 
@@ -80,9 +83,8 @@ dormant_cmd_scan(struct dormant_conf *conf,
 		goto out;
 	}
 	if (conf->disable &&
-	    dormant_audit_open(conf->audit_log ? conf->audit_log
-	                                       : DORMANT_DEFAULT_AUDIT_LOG,
-	                       &audit, &err) != DORMANT_OK) {
+	    (dormant_state_dir_ensure(audit_path, &err) != DORMANT_OK ||
+	     dormant_audit_open(audit_path, &audit, &err) != DORMANT_OK)) {
 		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
 		            err.msg);
 		rc = DORMANT_EXIT_USAGE;

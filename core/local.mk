@@ -44,11 +44,13 @@ core_libdormant_la_SOURCES = \
 	core/progress.h \
 	core/atomic_file.c \
 	core/atomic_file.h \
+	core/state_dir.c \
+	core/state_dir.h \
 	core/log.h
 core_libdormant_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core \
 	-DDORMANT_PLUGIN_DIR='"$(pkglibdir)"' \
 	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' \
-	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"'
+	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"' $(STATE_CPPFLAGS)
 core_libdormant_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(CJSON_CFLAGS) $(INIH_CFLAGS)
 core_libdormant_la_LIBADD = $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) \
@@ -75,7 +77,22 @@ core_dormant_SOURCES = core/main.c core/cli.c core/cli.h core/cmd_scan.c \
 	core/cmd_enable.c core/cmd_audit.c
 core_dormant_LDADD = core/libdormant.la
 core_dormant_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"'
+	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' $(STATE_CPPFLAGS)
+
+# dormant's own state (audit log, warnings' state) and its run lock follow
+# configure's localstatedir and runstatedir; `make install` creates the
+# state directory, private (the audit log names every account acted on).
+dormantstatedir = $(localstatedir)/lib/dormant
+STATE_CPPFLAGS = -DDORMANT_STATE_DIR='"$(dormantstatedir)"' \
+	-DDORMANT_RUN_DIR='"$(runstatedir)"'
+install-data-local: install-dormant-statedir
+install-dormant-statedir:
+	$(MKDIR_P) '$(DESTDIR)$(dormantstatedir)' '$(DESTDIR)$(runstatedir)'
+	chmod 0700 '$(DESTDIR)$(dormantstatedir)'
+uninstall-local: uninstall-dormant-statedir
+uninstall-dormant-statedir:
+	-rmdir '$(DESTDIR)$(dormantstatedir)' 2>/dev/null
+.PHONY: install-dormant-statedir uninstall-dormant-statedir
 
 # The rule catalog (core/rules.h): data in rules/, one JSON file per rule
 # and provider, embedded into libdormant as core/rules_data.c so that the

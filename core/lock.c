@@ -17,7 +17,7 @@ default_path(char *buf, size_t len)
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
 	if (geteuid() == 0)
-		snprintf(buf, len, "/run/dormant.lock");
+		snprintf(buf, len, "%s/dormant.lock", DORMANT_RUN_DIR);
 	else if (xdg && xdg[0] == '/')
 		snprintf(buf, len, "%s/dormant.lock", xdg);
 	else

@@ -15,6 +15,7 @@
 
 #include "atomic_file.h"
 #include "log.h"
+#include "state_dir.h"
 #include "warn_state.h"
 
 #define STATE_MAX ((size_t)256 << 20)
@@ -26,7 +27,7 @@ dormant_warn_state_default_path(void)
 	char buf[4096];
 
 	if (geteuid() == 0)
-		return strdup("/var/lib/dormant/warned.tsv");
+		return strdup(DORMANT_STATE_DIR "/warned.tsv");
 	if (xdg && xdg[0] == '/')
 		snprintf(buf, sizeof(buf), "%s/dormant-warned.tsv", xdg);
 	else if (home && home[0] == '/')
@@ -98,7 +99,8 @@ dormant_warn_state_filter(const struct dormant_conf *conf,
 	already = calloc(warnings->n, sizeof(*already));
 	if (!already)
 		goto out;
-	if (dormant_atomic_open(&af, path, &err) != DORMANT_OK) {
+	if (dormant_state_dir_ensure(path, &err) != DORMANT_OK ||
+	    dormant_atomic_open(&af, path, &err) != DORMANT_OK) {
 		dormant_log(DORMANT_LOG_WARNING, NULL,
 		            "%s: every warning is repeated", err.msg);
 		goto out;

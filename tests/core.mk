@@ -48,9 +48,10 @@ TESTS += \
 	tests/demo.test \
 	tests/exports.test \
 	tests/remediate.test \
-	tests/remediate.test
+	tests/state.test
 
 EXTRA_DIST += \
+	tests/state.test \
 	tests/cli.test \
 	tests/config.test \
 	tests/plugins.test \

@@ -32,7 +32,10 @@ AM_TESTS_ENVIRONMENT = \
 	DORMANT='$(abs_top_builddir)/core/dormant'; export DORMANT; \
 	PYTHON3='$(PYTHON3)'; export PYTHON3; \
 	OPENSSL='$(OPENSSL)'; export OPENSSL; \
-	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA;
+	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA; \
+	dormantstatedir='$(dormantstatedir)'; export dormantstatedir; \
+	runstatedir='$(runstatedir)'; export runstatedir; \
+	MAKE='$(MAKE)'; export MAKE;
 
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
 TESTLIBS = core/libdormant.la
