@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
+#include <expat.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -981,6 +984,47 @@ classify(CURLcode rc, const char **what, bool *retry)
 	}
 }
 
+/* Does a 2xx answer's body hold what the request expects? A garbled or
+ * truncated 200 is then retried like a 5xx rather than failing a whole
+ * scope (idempotent requests only). */
+static bool
+body_is_whole(const struct dormant_http_request *req,
+              const struct dormant_http_response *resp)
+{
+	switch (req->expect) {
+	case DORMANT_HTTP_BODY_JSON: {
+		cJSON *v = cJSON_ParseWithLengthOpts(resp->body, resp->body_len,
+		                                     NULL, false);
+		bool ok = v != NULL;
+
+		cJSON_Delete(v);
+		return ok;
+	}
+	case DORMANT_HTTP_BODY_XML: {
+		XML_Parser p = XML_ParserCreate(NULL);
+		bool ok;
+
+		if (!p)
+			return true; /* no memory to check: the caller's parse
+			                will say */
+		ok = resp->body_len <= INT_MAX &&
+		     XML_Parse(p, resp->body, (int)resp->body_len, 1) ==
+		             XML_STATUS_OK;
+		XML_ParserFree(p);
+		return ok;
+	}
+	case DORMANT_HTTP_BODY_ANY: break;
+	}
+	return true;
+}
+
+static bool
+idempotent(const struct dormant_http_request *req)
+{
+	return req->idempotent || strcmp(req->method, "GET") == 0 ||
+	       strcmp(req->method, "HEAD") == 0;
+}
+
 static bool
 retryable_status(long status)
 {
@@ -1049,7 +1093,7 @@ dormant_http_send(struct dormant_http *http,
 	work = *req;
 	for (unsigned attempt = 1;; attempt++) {
 		const char *what;
-		bool retry, throttled;
+		bool retry, throttled, garbled;
 		long wait;
 		CURLcode rc;
 
@@ -1110,7 +1154,10 @@ dormant_http_send(struct dormant_http *http,
 			if (!retry && work.should_retry &&
 			    work.should_retry(work.ctx, resp))
 				retry = throttled = true;
-			if (!retry) {
+			garbled = !retry && resp->status / 100 == 2 &&
+			          idempotent(&work) &&
+			          !body_is_whole(&work, resp);
+			if (!retry && !garbled) {
 				st = DORMANT_OK;
 				goto out;
 			}
@@ -1120,11 +1167,20 @@ dormant_http_send(struct dormant_http *http,
 				        err,
 				        throttled ? DORMANT_ERR_THROTTLED
 				                  : DORMANT_ERR_HTTP,
-				        "%s: HTTP %ld after %u attempts", where,
-				        resp->status, attempt);
+				        "%s: HTTP %ld%s after %u attempts",
+				        where, resp->status,
+				        garbled ? (work.expect == DORMANT_HTTP_BODY_XML
+				                           ? " whose body is "
+				                             "not XML"
+				                           : " whose body is "
+				                             "not JSON")
+				                : "",
+				        attempt);
 				goto out;
 			}
-			snprintf(why, sizeof(why), "HTTP %ld%s%s", resp->status,
+			snprintf(why, sizeof(why), "HTTP %ld%s%s%s",
+			         resp->status,
+			         garbled ? " with a garbled body" : "",
 			         resp->retry_after ? ", Retry-After " : "",
 			         resp->retry_after ? resp->retry_after : "");
 		}

@@ -52,9 +52,9 @@ core_libdormant_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core \
 	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' \
 	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"' $(STATE_CPPFLAGS)
 core_libdormant_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
-	$(CJSON_CFLAGS) $(INIH_CFLAGS)
+	$(CJSON_CFLAGS) $(EXPAT_CFLAGS) $(INIH_CFLAGS)
 core_libdormant_la_LIBADD = $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) \
-	$(INIH_LIBS) $(LTDL_LIBS) $(PTHREAD_LIBS) -lm
+	$(EXPAT_LIBS) $(INIH_LIBS) $(LTDL_LIBS) $(PTHREAD_LIBS) -lm
 core_libdormant_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -no-undefined
 
 pkginclude_HEADERS += \

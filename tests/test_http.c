@@ -641,6 +641,77 @@ prepare_fails(void *ctx, struct dormant_http_request *req,
 	return dormant_error_set(err, DORMANT_ERR_AUTH, "no credentials");
 }
 
+/* A 2xx whose body is cut short or garbled: retried when the request is
+ * idempotent and says what it expects, never for a mutation. */
+static void
+test_garbled(void)
+{
+	struct dormant_http_options o;
+	struct dormant_http *http = NULL;
+	struct dormant_http_response resp = {0};
+	struct dormant_error err = {""};
+	struct dormant_http_request req = {.method = "GET",
+	                                   .expect = DORMANT_HTTP_BODY_JSON};
+	enum dormant_status st;
+	char *u;
+
+	opts_init(&o, ca_pem);
+	o.max_attempts = 4;
+	dormant_http_new(&o, &http, &err);
+
+	u = url("/garble/g1?fail=2");
+	req.url = u;
+	st = dormant_http_send(http, &req, &resp, &err);
+	is_int(st, DORMANT_OK, "garbled JSON 200 twice, then whole: %s",
+	       WHY(st));
+	is_int(resp.attempts, 3, "garbled JSON: retried until whole");
+	ok(resp.body && strcmp(resp.body, "{\"value\": [1, 2, 3]}\n") == 0,
+	   "garbled JSON: the whole body in the end");
+	free(u);
+
+	u = url("/garble/g2?fail=10");
+	req.url = u;
+	st = dormant_http_send(http, &req, &resp, &err);
+	is_int(st, DORMANT_ERR_HTTP, "always garbled: an HTTP error");
+	is_int(mock_count("/garble/g2"), 4,
+	       "always garbled: max_attempts sent");
+	ok(strstr(err.msg,
+	          "HTTP 200 whose body is not JSON after 4 attempts") != NULL,
+	   "always garbled: says so: %s", err.msg);
+	free(u);
+
+	u = url("/garble/g3?fail=1&kind=xml");
+	req.url = u;
+	req.method = "POST";
+	req.idempotent = true; /* AWS's Query API reads are POSTs */
+	req.expect = DORMANT_HTTP_BODY_XML;
+	st = dormant_http_send(http, &req, &resp, &err);
+	is_int(st, DORMANT_OK, "garbled XML to an idempotent POST: retried");
+	is_int(resp.attempts, 2, "garbled XML: two attempts");
+	free(u);
+
+	u = url("/garble/g4?fail=1&kind=xml");
+	req.url = u;
+	req.idempotent = false;
+	st = dormant_http_send(http, &req, &resp, &err);
+	ok(st == DORMANT_OK && resp.attempts == 1 &&
+	           mock_count("/garble/g4") == 1,
+	   "a mutation's garbled answer is not sent again blindly");
+	free(u);
+
+	u = url("/garble/g5?fail=1");
+	req.url = u;
+	req.method = "GET";
+	req.expect = DORMANT_HTTP_BODY_ANY;
+	st = dormant_http_send(http, &req, &resp, &err);
+	ok(st == DORMANT_OK && resp.attempts == 1,
+	   "a request that expects nothing in particular takes the body");
+	free(u);
+
+	dormant_http_response_clear(&resp);
+	dormant_http_free(http);
+}
+
 static void
 test_hooks(void)
 {
@@ -884,6 +955,7 @@ main(int argc, char **argv)
 	test_basic();
 	test_tls();
 	test_retries();
+	test_garbled();
 	test_hooks();
 	test_limits_and_reuse();
 	test_trace();

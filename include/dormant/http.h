@@ -10,7 +10,10 @@
  *   with exponential backoff and full jitter, waiting at least what a
  *   Retry-After header asks (seconds or HTTP-date), up to max_attempts
  *   attempts in all. A provider can add its own retryable answers (AWS
- *   sends throttling as 400 with an error code in the body).
+ *   sends throttling as 400 with an error code in the body). A 2xx
+ *   answer to an idempotent request whose body is not the JSON or XML the
+ *   request expects (truncated, garbled) is retried like a 5xx; a
+ *   mutation's is not (the caller re-reads before trying again).
  * - Tracing (verbosity >= 3) shows methods, URLs, status lines and
  *   headers, never Authorization, cookies, tokens, or any body. Error
  *   messages name the method and the URL without its query string.
@@ -57,6 +60,13 @@ struct dormant_http_header {
 
 struct dormant_http_response;
 
+/* What a 2xx answer's body must be (dormant_http_request.expect). */
+enum dormant_http_body {
+	DORMANT_HTTP_BODY_ANY = 0, /* not checked */
+	DORMANT_HTTP_BODY_JSON,    /* one well-formed JSON value */
+	DORMANT_HTTP_BODY_XML      /* one well-formed XML document */
+};
+
 /* A provider's extra say on retries, called after each attempt that got an
  * answer. Returns true when this answer should be retried as throttling. */
 typedef bool (*dormant_http_retry_fn)(void *ctx,
@@ -77,6 +87,12 @@ struct dormant_http_request {
 	                               struct dormant_error *err);
 	dormant_http_retry_fn should_retry;
 	void *ctx;
+	/* Since 1.x (appended): what a 2xx answer's body must be, and
+	 * whether the request may be sent again when it is not. GET and HEAD
+	 * are idempotent whatever this says; a POST that only reads (AWS's
+	 * Query API, Graph's $batch of GETs) sets idempotent. */
+	enum dormant_http_body expect;
+	bool idempotent;
 };
 
 /* How many response headers the layer keeps (see

@@ -14,6 +14,9 @@ the mock's count of requests for that exact path):
                                error body for the first N, then 200
   *      /reset/KEY            ?fail=N: the first N connections are reset
                                without an answer, then 200
+  *      /garble/KEY           ?fail=N&kind=json|xml: the first N answers
+                               are 200 with a truncated body of that kind,
+                               then a whole one
   GET    /big                  ?bytes=N: N bytes of "x"
   GET    /slow                 ?ms=N: answers 200 after N ms
 
@@ -37,6 +40,7 @@ class HttpTestHandler(mockserver.MockHandler):
         ("*", r"^/flaky/[\w.-]+$", "flaky"),
         ("*", r"^/throttle400/[\w.-]+$", "throttle400"),
         ("*", r"^/reset/[\w.-]+$", "reset"),
+        ("*", r"^/garble/[\w.-]+$", "garble"),
         ("GET", r"^/big$", "big"),
         ("GET", r"^/slow$", "slow"),
     ]
@@ -81,6 +85,17 @@ class HttpTestHandler(mockserver.MockHandler):
         if self.server.count(req.path) <= req.int_arg("fail", 1):
             return self.reset_connection()
         self.send(200, "ok\n")
+
+    def garble(self, req, match):
+        xml = req.arg("kind") == "xml"
+        whole = ('<R xmlns="urn:x"><A>1</A></R>\n' if xml
+                 else '{"value": [1, 2, 3]}\n')
+        ctype = "text/xml" if xml else "application/json"
+        if self.server.count(req.path) <= req.int_arg("fail", 1):
+            # Cut mid-document, with a Content-Length that matches: only
+            # parsing can tell.
+            return self.send(200, whole[:len(whole) // 2], ctype)
+        self.send(200, whole, ctype)
 
     def big(self, req, match):
         self.send(200, b"x" * req.int_arg("bytes", 0),
