@@ -48,10 +48,12 @@ TESTS += \
 	tests/demo.test \
 	tests/exports.test \
 	tests/remediate.test \
-	tests/state.test
+	tests/state.test \
+	tests/conf_example.test
 
 EXTRA_DIST += \
 	tests/state.test \
+	tests/conf_example.test \
 	tests/cli.test \
 	tests/config.test \
 	tests/plugins.test \
