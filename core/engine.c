@@ -299,10 +299,17 @@ run_job(struct job *job)
 		dormant_findings_free(&r->warnings);
 		return;
 	}
-	if (r->admins_unknown)
+	if (r->admins_unknown) {
 		dormant_log(DORMANT_LOG_WARNING, job->op->plugin->name,
 		            "%s: %s; nobody will be disabled here", r->scope,
 		            r->admins_unknown);
+		/* Every report format says so, finding by finding: "admin:
+		 * false" here would be a guess. */
+		for (size_t i = 0; i < r->findings.n; i++)
+			r->findings.v[i].admin_unknown = true;
+		for (size_t i = 0; i < r->warnings.n; i++)
+			r->warnings.v[i].admin_unknown = true;
+	}
 	dormant_log(DORMANT_LOG_INFO, job->op->plugin->name,
 	            "%s: %zu users, %zu dormant", r->scope, r->users_scanned,
 	            r->findings.n);

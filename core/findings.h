@@ -37,7 +37,9 @@ struct dormant_finding {
 	int64_t days_inactive; /* -1: unknown (no reference) */
 	bool never_logged_in;
 	bool admin;
-	const char *rule; /* static */
+	bool admin_unknown; /* the scope could not tell its admins: admin
+	                       is then no answer (reports say "unknown") */
+	const char *rule;   /* static */
 	enum dormant_action action;
 	char *action_error;
 	struct dormant_finding_extra *extras;

@@ -158,7 +158,11 @@ row(FILE *f, const struct dormant_finding *x, const struct dormant_rules *rules)
 		snprintf(days, sizeof(days), "%" PRId64, x->days_inactive);
 	cell(f, days, false);
 	cell(f, x->never_logged_in ? "true" : "false", false);
-	cell(f, x->admin ? "true" : "false", false);
+	cell(f,
+	     x->admin_unknown ? "unknown"
+	     : x->admin       ? "true"
+	                      : "false",
+	     false);
 	cell(f, x->rule, false);
 	cell(f, dormant_finding_risk(x), false);
 	cell(f, dormant_action_name(x->action), false);

@@ -359,7 +359,10 @@ finding_rows(FILE *f, const struct dormant_finding *x,
 	dd(f, "created", date_or(x->created, created, NULL));
 	dd(f, "reference", date_or(x->reference, ref, NULL));
 	dd(f, "never signed in", x->never_logged_in ? "yes" : "no");
-	dd(f, "admin", x->admin ? "yes" : "no");
+	dd(f, "admin",
+	   x->admin_unknown ? "unknown (admins unknown in this scope)"
+	   : x->admin       ? "yes"
+	                    : "no");
 	if (x->action_error)
 		dd(f, "action error", x->action_error);
 	for (size_t i = 0; i < x->n_extras; i++)

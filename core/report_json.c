@@ -208,7 +208,10 @@ write_finding(FILE *f, const struct dormant_finding *x,
 	fputs(x->never_logged_in ? ",\"never_logged_in\":true"
 	                         : ",\"never_logged_in\":false",
 	      f);
-	fputs(x->admin ? ",\"admin\":true" : ",\"admin\":false", f);
+	fputs(x->admin_unknown ? ",\"admin\":null"
+	      : x->admin       ? ",\"admin\":true"
+	                       : ",\"admin\":false",
+	      f);
 	fputs(",\"rule\":", f);
 	dormant_json_write_string(f, x->rule);
 	fputs(",\"risk\":\"", f);
@@ -323,6 +326,8 @@ dormant_report_json(FILE *f, const struct dormant_result *res,
 		fprintf(f, ",\"status\":\"%s\",\"error\":",
 		        s->status == DORMANT_OK ? "ok" : "error");
 		string_or_null(f, s->error);
+		fputs(",\"admins_unknown\":", f);
+		string_or_null(f, s->admins_unknown);
 		fprintf(f, ",\"users_scanned\":%zu,\"findings\":%zu}",
 		        s->users_scanned, s->n_findings);
 	}

@@ -186,7 +186,9 @@ event(FILE *f, const struct dormant_result *res,
 		fprintf(f, "\"days_inactive\":%" PRId64, x->days_inactive);
 	fprintf(f, ",\"never_logged_in\":%s,\"admin\":%s,",
 	        x->never_logged_in ? "true" : "false",
-	        x->admin ? "true" : "false");
+	        x->admin_unknown ? "null"
+	        : x->admin       ? "true"
+	                         : "false");
 	str(f, "risk", dormant_finding_risk(x));
 	putc(',', f);
 	str(f, "action", dormant_action_name(x->action));
