@@ -6,7 +6,8 @@
  *   2. GET /v1.0/roleManagement/directory/roleAssignments?$expand=principal,
  *      every page: who holds a directory role, users and role-assignable
  *      groups alike, in one listing (directoryRoles?$expand=members would
- *      need a request per role and cuts members at 20); then GET
+ *      need a request per role and cuts members at 20); the same for
+ *      roleEligibilitySchedules (PIM: who may activate a role); then GET
  *      /v1.0/groups/{id}/members?$select=id for each such group (role-
  *      assignable groups cannot hold other groups);
  *   3. GET /v1.0/users?$select=<the fields below>&$top=120, following
@@ -51,6 +52,10 @@
 #define NEEDS_USERS  "User.Read.All and AuditLog.Read.All"
 #define NEEDS_ROLES  "RoleManagement.Read.Directory"
 #define NEEDS_GROUPS "GroupMember.Read.All"
+/* The least privileged permission of "List roleEligibilitySchedules";
+ * the PIM APIs also need a Microsoft Entra ID P2 (or Governance) licence
+ * in the tenant. */
+#define NEEDS_ELIGIBLE "RoleEligibilitySchedule.Read.Directory"
 
 /* Graph's root for each identity platform authority ("Microsoft Graph
  * national cloud deployments"). US Government L5 (DOD) shares the .us
@@ -410,7 +415,21 @@ members_page(void *vctx, const char *body, size_t len, char **next,
 	{
 		const char *id = NULL;
 
+		const cJSON *type =
+		        cJSON_GetObjectItemCaseSensitive(m, "@odata.type");
+
 		st = azure_graph_string(m, "id", true, &id, err);
+		/* A role-assignable group cannot hold groups ("Use Microsoft
+		 * Entra groups to manage role assignments"): a group here is
+		 * an answer this scan does not understand, and its members
+		 * would be admins nobody listed. */
+		if (st == DORMANT_OK && cJSON_IsString(type) &&
+		    strcmp(type->valuestring, "#microsoft.graph.group") == 0)
+			st = azure_admins_incomplete(
+			        ctx->admins, err,
+			        "%s: a role-assignable group lists group "
+			        "%.40s among its members",
+			        ctx->what, id);
 		if (st == DORMANT_OK)
 			st = azure_admins_add(ctx->admins, id, err);
 		if (st != DORMANT_OK) {
@@ -427,35 +446,55 @@ out:
 	return st;
 }
 
-/* Who holds a directory role. A failure does not stop the scan: the
- * users are still reported, and core is told that admins are unknown so
- * that nobody is disabled (SPEC section 7). */
+/* Who holds a directory role, active or PIM-eligible. A failure does not
+ * stop the scan: the users are still reported, and core is told that
+ * admins are unknown so that nobody is disabled (SPEC sections 3 and 7).
+ * Any failure counts: a refused or garbled page of any listing, or an
+ * answer that leaves a group's members or a principal's type unknown. */
 static enum dormant_status
 load_admins(struct azure *az, struct azure_graph *g,
             struct azure_admins *admins, struct dormant_sink *sink)
 {
+	/* Both listings of unifiedRoleScheduleBase-like items: principalId
+	 * and, expanded, the principal with its @odata.type. Eligibility
+	 * schedules rather than their instances: a schedule that starts
+	 * later is an admin to be, and it is one call either way. */
+	static const struct {
+		const char *path, *what, *needs;
+	} lists[] = {
+	        {"roleAssignments",
+	         "GET /v1.0/roleManagement/directory/roleAssignments",
+	         NEEDS_ROLES},
+	        {"roleEligibilitySchedules",
+	         "GET /v1.0/roleManagement/directory/roleEligibilitySchedules",
+	         NEEDS_ELIGIBLE},
+	};
 	struct azure_graph_call call = {0};
-	struct roles_ctx ctx = {admins, "GET /v1.0/roleManagement/directory/"
-	                                "roleAssignments"};
-	struct dormant_error err;
+	struct roles_ctx ctx = {admins, NULL};
+	struct dormant_error err = {{0}};
 	struct dormant_buf url;
-	enum dormant_status st;
+	enum dormant_status st = DORMANT_OK;
 	char why[DORMANT_ERROR_MAX + 64];
 
 	dormant_buf_init(&url, 0);
 	admins->collect_groups = true;
-	st = dormant_buf_appendf(&url,
-	                         "%s/v1.0/roleManagement/directory/"
-	                         "roleAssignments?$expand=principal",
-	                         az->graph);
-	if (st != DORMANT_OK) {
-		dormant_error_set(&err, st, "out of memory");
-		goto out;
-	}
 	call.method = "GET";
-	call.url = url.data;
-	call.needs = NEEDS_ROLES;
-	st = azure_graph_pages(g, &call, roles_page, &ctx, &err);
+	for (size_t i = 0;
+	     st == DORMANT_OK && i < sizeof(lists) / sizeof(lists[0]); i++) {
+		dormant_buf_reset(&url);
+		st = dormant_buf_appendf(&url,
+		                         "%s/v1.0/roleManagement/directory/%s"
+		                         "?$expand=principal",
+		                         az->graph, lists[i].path);
+		if (st != DORMANT_OK) {
+			dormant_error_set(&err, st, "out of memory");
+			break;
+		}
+		call.url = url.data;
+		call.needs = lists[i].needs;
+		ctx.what = lists[i].what;
+		st = azure_graph_pages(g, &call, roles_page, &ctx, &err);
+	}
 	for (size_t i = 0; st == DORMANT_OK && i < admins->n_groups; i++) {
 		char *enc = dormant_http_urlencode(admins->groups[i]);
 
@@ -475,18 +514,18 @@ load_admins(struct azure *az, struct azure_graph *g,
 		ctx.what = "GET /v1.0/groups/{id}/members";
 		st = azure_graph_pages(g, &call, members_page, &ctx, &err);
 	}
-out:
 	azure_admins_finish(admins);
 	dormant_buf_free(&url);
-	if (st != DORMANT_OK && st != DORMANT_ERR_NOMEM &&
-	    st != DORMANT_ERR_CANCELLED) {
+	if (st == DORMANT_ERR_NOMEM || st == DORMANT_ERR_CANCELLED)
+		return st;
+	if (st != DORMANT_OK || admins->incomplete) {
 		snprintf(why, sizeof(why),
-		         "cannot tell who holds a directory role: %s", err.msg);
+		         "cannot tell who holds a directory role: %s",
+		         st != DORMANT_OK ? err.msg : admins->incomplete);
 		if (sink->admins_unknown)
 			sink->admins_unknown(sink, why);
-		return DORMANT_OK;
 	}
-	return st;
+	return DORMANT_OK;
 }
 
 struct users_ctx {

@@ -90,3 +90,8 @@ EXTRA_DIST += tests/fuzz/corpus/azure_live
 bench_list += tests/bench/azure.sh
 EXTRA_DIST += tests/bench/azure.sh
 EXTRA_DIST += docs/azure.md
+
+# Who the admins are (active, PIM-eligible, through groups) and what a
+# failure to learn them does, end to end against the mock.
+TESTS += tests/azure_admins.test
+EXTRA_DIST += tests/azure_admins.test

@@ -15,6 +15,7 @@ As strict as the real services, for what dormant's azure provider uses:
   PATCH /v1.0/users/{id}                 {"accountEnabled": bool} only
   POST /v1.0/users/{id}/revokeSignInSessions
   GET  /v1.0/roleManagement/directory/roleAssignments   ($expand=principal)
+  GET  /v1.0/roleManagement/directory/roleEligibilitySchedules  (same)
   GET  /v1.0/groups/{id}/members         ($select=id)
   POST /v1.0/$batch                      at most 20 requests, answers in
        shuffled order, per-request throttling on demand
@@ -64,6 +65,11 @@ NEEDS = {
     "signin": {"AuditLog.Read.All"},
     "roles": {"RoleManagement.Read.Directory", "RoleManagement.Read.All",
               "Directory.Read.All"},
+    # "List roleEligibilitySchedules": least privileged first.
+    "eligible": {"RoleEligibilitySchedule.Read.Directory",
+                 "RoleEligibilitySchedule.ReadWrite.Directory",
+                 "RoleManagement.Read.Directory", "RoleManagement.Read.All",
+                 "RoleManagement.ReadWrite.Directory"},
     "members": {"GroupMember.Read.All", "Group.Read.All",
                 "Directory.Read.All"},
     "enable": {"User.EnableDisableAccount.All", "User.ReadWrite.All"},
@@ -135,12 +141,24 @@ def direct_admins(n):
 
 
 def group_admins(n):
-    return [i for i in range(n) if i % 1500 == 11]
+    return [i for i in range(n) if i % 1500 in (11, 19)]
+
+
+def eligible_admins(n):
+    """PIM: eligible for Global Administrator, not active."""
+    return [i for i in range(n) if i % 1000 == 13]
+
+
+def eligible_group_admins(n):
+    """Members of a role-assignable group that is eligible for a role."""
+    return [i for i in range(n) if i % 1500 == 17]
 
 
 def admin_ids(n, seed):
-    """Every user holding a directory role, directly or through a group."""
-    return {user_id(i, seed) for i in direct_admins(n) + group_admins(n)}
+    """Every user holding a directory role, active or eligible, directly
+    or through a group."""
+    return {user_id(i, seed) for i in direct_admins(n) + group_admins(n) +
+            eligible_admins(n) + eligible_group_admins(n)}
 
 
 # -- certificates (standard library only) -----------------------------------
@@ -455,6 +473,9 @@ class GraphHandler(mockserver.MockHandler):
         if p == "/roleManagement/directory/roleAssignments" and \
                 sub.method == "GET":
             return self.role_assignments(sub)
+        if p == "/roleManagement/directory/roleEligibilitySchedules" and \
+                sub.method == "GET":
+            return self.role_eligibility(sub)
         m = re.match(r"^/groups/([^/]+)/members$", p)
         if m and sub.method == "GET":
             return self.members(sub, urllib.parse.unquote(m.group(1)))
@@ -689,6 +710,15 @@ class GraphHandler(mockserver.MockHandler):
                          % self.server.state["base"], "value": True}
 
     def role_assignments(self, sub):
+        return self.role_listing(sub, "roles", "roleAssignments",
+                                 self.server.state["assignments"])
+
+    def role_eligibility(self, sub):
+        st = self.server.state
+        return self.role_listing(sub, "eligible",
+                                 "roleEligibilitySchedules", st["eligible"])
+
+    def role_listing(self, sub, kind, segment, items):
         st = self.server.state
         err = self.unknown_params(sub, {"$expand", "$skiptoken"})
         if err:
@@ -697,36 +727,63 @@ class GraphHandler(mockserver.MockHandler):
         if expand not in (None, "principal"):
             return graph_error(400, "Request_BadRequest",
                                "Expand is only supported on principal.")
-        err = self.authorize(sub, "roles")
+        err = self.authorize(sub, kind)
         if err:
             return err
-        items = st["assignments"]
+        if kind == "eligible" and st["no_p2"]:
+            # PIM needs Microsoft Entra ID P2 or Governance in the tenant.
+            return graph_error(403, "AadPremiumLicenseRequired",
+                               "The tenant needs to have Microsoft Entra "
+                               "ID P2 or Microsoft Entra ID Governance "
+                               "license.")
         offset = 0
         if sub.arg("$skiptoken") is not None:
             tok = self.open_token(sub.arg("$skiptoken"))
-            if not tok or tok.get("kind") != "roles" or \
+            if not tok or tok.get("kind") != kind or \
                     tok.get("e") != expand:
                 return self.expired_token()
             offset = tok["o"]
-        end = min(offset + 100, len(items))
+        err = self.fault(kind, offset)
+        if err:
+            return err
+        self.count(kind + "_page")
+        end = min(offset + st["page_size"], len(items))
         value = []
         for a in items[offset:end]:
             a = dict(a)
             p = a.pop("_principal")
-            if expand:
+            if expand and st["faults"].get(kind) != "no-principal":
                 a["principal"] = p
             value.append(a)
         body = {"@odata.context": "%s/v1.0/$metadata#roleManagement/"
-                "directory/roleAssignments" % st["base"], "value": value}
+                "directory/%s" % (st["base"], segment), "value": value}
         if end < len(items):
-            q = {"$skiptoken": self.sign_token({"o": end, "kind": "roles",
+            q = {"$skiptoken": self.sign_token({"o": end, "kind": kind,
                                                 "e": expand})}
             if expand:
                 q["$expand"] = expand
             body["@odata.nextLink"] = (
-                "%s/v1.0/roleManagement/directory/roleAssignments?%s" %
-                (st["base"], urllib.parse.urlencode(q, safe=",$")))
+                "%s/v1.0/roleManagement/directory/%s?%s" %
+                (st["base"], segment, urllib.parse.urlencode(q, safe=",$")))
         return 200, {}, body
+
+    def fault(self, kind, offset):
+        """A failure asked for with --fault KIND=MODE, or None."""
+        mode = self.server.state["faults"].get(kind)
+        if mode == "page2-garbage":
+            mode = "garbage" if offset > 0 else None
+        if mode == "garbage":
+            return 200, {}, "<html><body>upstream proxy error</body></html>"
+        if mode == "no-value":
+            return 200, {}, {"@odata.context": "x", "values": []}
+        if mode == "403":
+            return graph_error(403, "Authorization_RequestDenied",
+                               "Insufficient privileges to complete the "
+                               "operation.")
+        if mode == "500":
+            return graph_error(500, "InternalServerError",
+                               "Internal server error.")
+        return None
 
     def members(self, sub, gid):
         st = self.server.state
@@ -739,20 +796,26 @@ class GraphHandler(mockserver.MockHandler):
         err = self.authorize(sub, "members")
         if err:
             return err
-        if gid != st["group_id"]:
+        if gid not in st["groups"]:
             return self.not_found(gid)
-        members = st["group_members"]
+        members = st["groups"][gid]
         offset = 0
         if sub.arg("$skiptoken") is not None:
             tok = self.open_token(sub.arg("$skiptoken"))
             if not tok or tok.get("kind") != "members":
                 return self.expired_token()
             offset = tok["o"]
-        end = min(offset + 100, len(members))
+        err = self.fault("members", offset)
+        if err:
+            return err
+        end = min(offset + st["page_size"], len(members))
         body = {"@odata.context": "%s/v1.0/$metadata#directoryObjects(id)"
                 % st["base"],
                 "value": [{"@odata.type": "#microsoft.graph.user", "id": m}
                           for m in members[offset:end]]}
+        if st["faults"].get("members") == "nested-group":
+            body["value"].append({"@odata.type": "#microsoft.graph.group",
+                                  "id": "0000cccc-0000-4000-8000-0000000000c1"})
         if end < len(members):
             q = {"$select": "id",
                  "$skiptoken": self.sign_token({"o": end,
@@ -851,9 +914,22 @@ def add_arguments(p):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--now", type=int, default=None)
     p.add_argument("--nonpremium", action="store_true")
+    p.add_argument("--no-p2", action="store_true",
+                   help="the tenant has no Entra ID P2: PIM calls fail")
     p.add_argument("--throttle-every", type=int, default=0)
     p.add_argument("--batch-throttle-every", type=int, default=0)
     p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--page-size", type=int, default=100,
+                   help="items a page of role assignments, eligibilities "
+                   "and group members")
+    p.add_argument("--fault", action="append", default=[],
+                   metavar="KIND=MODE",
+                   help="answer every KIND request (roles, eligible, "
+                   "members) badly: garbage (200 and not JSON), "
+                   "no-value (200, JSON without value), 403, 500, "
+                   "page2-garbage (the second page only); roles="
+                   "no-principal (principal left out despite $expand); "
+                   "members=nested-group (a group among the members)")
     p.add_argument("--base", help="the URL clients reach us at (default "
                    "https://127.0.0.1:PORT)")
 
@@ -883,37 +959,61 @@ def setup(server, args):
     st["seed"] = args.seed
     st["now"] = args.now if args.now is not None else int(time.time())
     st["nonpremium"] = args.nonpremium
+    st["no_p2"] = args.no_p2
     st["throttle_every"] = args.throttle_every
     st["batch_throttle_every"] = args.batch_throttle_every
     st["latency"] = args.latency_ms / 1000.0
+    st["page_size"] = args.page_size
+    st["faults"] = dict(f.split("=", 1) for f in args.fault)
     st["base"] = args.base or "https://127.0.0.1:%d" % server.port
     st["key"] = secrets.token_bytes(32)
     st["tokens"] = {}
     st["jtis"] = set()
     st["rng"] = random.Random(args.seed)
-    st["group_id"] = "0000aaaa-0000-4000-8000-00000000beef"
-    st["group_members"] = [user_id(i, args.seed)
-                           for i in group_admins(args.users)]
+    group_id = "0000aaaa-0000-4000-8000-00000000beef"
+    eligible_group = "0000aaaa-0000-4000-8000-0000000e11e1"
+    st["groups"] = {
+        group_id: [user_id(i, args.seed) for i in group_admins(args.users)],
+        eligible_group: [user_id(i, args.seed)
+                         for i in eligible_group_admins(args.users)]}
+
+    def item(k, role, pid, ptype):
+        return {"id": "assignment-%d" % k, "roleDefinitionId": role,
+                "principalId": pid, "directoryScopeId": "/",
+                "_principal": {"@odata.type": "#microsoft.graph." + ptype,
+                               "id": pid}}
     assignments = []
     k = 0
     for i in direct_admins(args.users):
         for role in ([ROLE_GA, ROLE_UA] if i % 2000 == 7 else [ROLE_GA]):
             k += 1
-            assignments.append({
-                "id": "assignment-%d" % k, "roleDefinitionId": role,
-                "principalId": user_id(i, args.seed), "directoryScopeId": "/",
-                "_principal": {"@odata.type": "#microsoft.graph.user",
-                               "id": user_id(i, args.seed)}})
-    for pid, ptype in ((st["group_id"], "group"),
+            assignments.append(item(k, role, user_id(i, args.seed), "user"))
+    for pid, ptype in ((group_id, "group"),
                        ("0000bbbb-0000-4000-8000-0000000000a1",
                         "servicePrincipal")):
         k += 1
-        assignments.append({
-            "id": "assignment-%d" % k, "roleDefinitionId": ROLE_UA,
-            "principalId": pid, "directoryScopeId": "/",
-            "_principal": {"@odata.type": "#microsoft.graph." + ptype,
-                           "id": pid}})
+        assignments.append(item(k, ROLE_UA, pid, ptype))
     st["assignments"] = assignments
+    # unifiedRoleEligibilitySchedule: what an eligibility adds to the
+    # assignment's properties (memberType, scheduleInfo, status, ...).
+    eligible = []
+    for i in eligible_admins(args.users):
+        k += 1
+        eligible.append(item(k, ROLE_GA, user_id(i, args.seed), "user"))
+    k += 1
+    eligible.append(item(k, ROLE_GA, eligible_group, "group"))
+    for e in eligible:
+        e.update({"memberType": "Direct", "status": "Provisioned",
+                  "createdUsing": e["id"],
+                  "createdDateTime": iso(st["now"] - 30 * DAY),
+                  "modifiedDateTime": None, "appScopeId": None,
+                  "scheduleInfo": {"startDateTime":
+                                   iso(st["now"] - 30 * DAY),
+                                   "recurrence": None,
+                                   "expiration": {"type": "noExpiration",
+                                                  "endDateTime": None,
+                                                  "duration": None}}})
+    st["eligible"] = eligible
     st["public"] = {"counts": {}, "events": [], "enabled": {},
                     "token_requests": [], "tops": [], "batch_sizes": []}
 
