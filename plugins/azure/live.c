@@ -57,18 +57,26 @@
  * in the tenant. */
 #define NEEDS_ELIGIBLE "RoleEligibilitySchedule.Read.Directory"
 
-/* Graph's root for each identity platform authority ("Microsoft Graph
- * national cloud deployments"). US Government L5 (DOD) shares the .us
- * authority with L4: set graph_endpoint for https://dod-graph.microsoft.us. */
+/* Each cloud's identity platform authority and its Graph roots, the first
+ * the default ("Microsoft Graph national cloud deployments": app
+ * registration and token service root endpoints, Microsoft Graph service
+ * root endpoints). US Government L4 and L5 (DOD) share the .us authority.
+ * A token's audience is one of these roots: "Any permission scope value
+ * (including the .default scope) that contains the Microsoft Graph domain
+ * MUST use the domain of the Microsoft Graph service root endpoint for the
+ * national cloud deployment" ("Access national cloud deployments with the
+ * Microsoft Graph SDKs"). */
 static const struct {
-	const char *authority, *graph;
+	const char *authority;
+	const char *graph[2];
 } clouds[] = {
-        {"https://login.microsoftonline.com", "https://graph.microsoft.com"},
-        {"https://login.microsoftonline.us", "https://graph.microsoft.us"},
+        {"https://login.microsoftonline.com", {"https://graph.microsoft.com"}},
+        {"https://login.microsoftonline.us",
+         {"https://graph.microsoft.us", "https://dod-graph.microsoft.us"}},
         {"https://login.chinacloudapi.cn",
-         "https://microsoftgraph.chinacloudapi.cn"},
+         {"https://microsoftgraph.chinacloudapi.cn"}},
         {"https://login.partner.microsoftonline.cn",
-         "https://microsoftgraph.chinacloudapi.cn"},
+         {"https://microsoftgraph.chinacloudapi.cn"}},
 };
 
 /* The environment wins over the file (README: defaults < file <
@@ -180,6 +188,62 @@ parse_rate(const char *v, double *out, struct dormant_error *err)
 	return DORMANT_OK;
 }
 
+/* Where Graph requests go (az->graph) and the token's audience
+ * (*resource, owned by the caller), from authority_host, graph_endpoint
+ * and graph_resource:
+ *   - graph_resource, when set, is the audience;
+ *   - else, for an authority of a known cloud, graph_endpoint's own root
+ *     when it is one of that cloud's Graph roots (DOD's shares the .us
+ *     authority), or else the cloud's default root: a graph_endpoint
+ *     that is a reverse proxy or egress gateway in front of Graph does
+ *     not change whom the token is for;
+ *   - else (an authority dormant does not know: Azure Stack Hub, a test
+ *     double) graph_endpoint, which must then be set.
+ * Graph requests go to graph_endpoint, else the cloud's default root. */
+static enum dormant_status
+endpoints(const char *authority, const char *graph, const char *resource_key,
+          struct azure *az, char **resource, struct dormant_error *err)
+{
+	const char *const *roots = NULL;
+	const char *aud = NULL;
+	enum dormant_status st = DORMANT_OK;
+
+	*resource = NULL;
+	for (size_t i = 0; i < sizeof(clouds) / sizeof(clouds[0]); i++)
+		if (strcasecmp(authority, clouds[i].authority) == 0)
+			roots = clouds[i].graph;
+	if (graph)
+		st = origin("graph_endpoint", graph, &az->graph, err);
+	else if (roots)
+		az->graph = strdup(roots[0]);
+	else
+		return dormant_error_set(
+		        err, DORMANT_ERR_CONFIG,
+		        "authority_host %s: unknown cloud; set "
+		        "graph_endpoint (and graph_resource "
+		        "if tokens are for another audience)",
+		        authority);
+	if (st != DORMANT_OK)
+		return st;
+	if (!az->graph)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	if (resource_key)
+		return origin("graph_resource", resource_key, resource, err);
+	if (roots) {
+		aud = roots[0];
+		for (size_t i = 0; i < 2 && roots[i]; i++)
+			if (strcasecmp(az->graph, roots[i]) == 0)
+				aud = roots[i];
+	} else
+		aud = az->graph;
+	*resource = strdup(aud);
+	if (!*resource)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	return DORMANT_OK;
+}
+
 enum dormant_status
 azure_live_open(struct azure *az, struct dormant_error *err)
 {
@@ -193,7 +257,8 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	                          "federated_token_file");
 	const char *auth = setting(h, "AZURE_AUTHORITY_HOST", "authority_host");
 	const char *graph = setting(h, NULL, "graph_endpoint");
-	char *authority = NULL;
+	const char *resource_key = setting(h, NULL, "graph_resource");
+	char *authority = NULL, *resource = NULL;
 	struct dormant_buf b;
 	double rate = DEFAULT_RATE;
 	enum dormant_status st;
@@ -250,22 +315,9 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	            &authority, err);
 	if (st != DORMANT_OK)
 		goto out;
-	if (graph) {
-		st = origin("graph_endpoint", graph, &az->graph, err);
-		if (st != DORMANT_OK)
-			goto out;
-	} else {
-		for (size_t i = 0; i < sizeof(clouds) / sizeof(clouds[0]); i++)
-			if (strcasecmp(authority, clouds[i].authority) == 0)
-				az->graph = strdup(clouds[i].graph);
-		if (!az->graph) {
-			st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-			                       "authority_host %s: unknown "
-			                       "cloud; set graph_endpoint too",
-			                       authority);
-			goto out;
-		}
-	}
+	st = endpoints(authority, graph, resource_key, az, &resource, err);
+	if (st != DORMANT_OK)
+		goto out;
 	az->creds.tenant = strdup(tenant);
 	az->creds.client_id = strdup(client);
 	az->scope = strdup(tenant);
@@ -273,9 +325,7 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	                        tenant) != DORMANT_OK)
 		goto nomem;
 	az->creds.token_url = dormant_buf_steal(&b);
-	/* The .default scope of Graph's own root, whatever the cloud ("Access
-	 * national cloud deployments with the Microsoft Graph SDKs"). */
-	if (dormant_buf_appendf(&b, "%s/.default", az->graph) != DORMANT_OK)
+	if (dormant_buf_appendf(&b, "%s/.default", resource) != DORMANT_OK)
 		goto nomem;
 	az->creds.scope = dormant_buf_steal(&b);
 	if (!az->graph || !az->creds.tenant || !az->creds.client_id ||
@@ -298,9 +348,10 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	}
 	if (st == DORMANT_OK && h->log)
 		h->log(h, DORMANT_LOG_INFO,
-		       "tenant %s: live scan through %s with a client %s; "
-		       "sign-in activity reads paced to %.0f a minute",
-		       tenant, az->graph,
+		       "tenant %s: live scan through %s (tokens for %s) with "
+		       "a client %s; sign-in activity reads paced to %.0f a "
+		       "minute",
+		       tenant, az->graph, resource,
 		       az->creds.kind == AZURE_CRED_SECRET ? "secret"
 		       : az->creds.kind == AZURE_CRED_CERTIFICATE
 		               ? "certificate"
@@ -311,6 +362,7 @@ nomem:
 	st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 out:
 	free(authority);
+	free(resource);
 	dormant_buf_free(&b);
 	return st;
 }

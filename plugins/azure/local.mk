@@ -95,3 +95,8 @@ EXTRA_DIST += docs/azure.md
 # failure to learn them does, end to end against the mock.
 TESTS += tests/azure_admins.test
 EXTRA_DIST += tests/azure_admins.test
+
+# Whom the token is for, per cloud, behind a gateway and overridden,
+# through a CONNECT proxy that leads the clouds' host names to the mock.
+TESTS += tests/azure_audience.test
+EXTRA_DIST += tests/azure_audience.test

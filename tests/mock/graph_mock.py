@@ -337,7 +337,9 @@ class GraphHandler(mockserver.MockHandler):
                              "Application with identifier '%s' was not "
                              "found in the directory." %
                              f.get("client_id", "")[:60])
-        if f.get("scope") != st["base"] + "/.default":
+        with self.server.lock:
+            st["public"]["scopes"].append(f.get("scope"))
+        if f.get("scope") != st["resource"] + "/.default":
             return aad_error(400, "invalid_scope", 1002012,
                              "The provided value for scope is not valid. "
                              "Client credential flows must have a scope "
@@ -932,6 +934,8 @@ def add_arguments(p):
                    "members=nested-group (a group among the members)")
     p.add_argument("--base", help="the URL clients reach us at (default "
                    "https://127.0.0.1:PORT)")
+    p.add_argument("--resource", help="the audience tokens are asked for "
+                   "(scope RESOURCE/.default; default: --base)")
 
 
 def setup(server, args):
@@ -966,6 +970,7 @@ def setup(server, args):
     st["page_size"] = args.page_size
     st["faults"] = dict(f.split("=", 1) for f in args.fault)
     st["base"] = args.base or "https://127.0.0.1:%d" % server.port
+    st["resource"] = args.resource or st["base"]
     st["key"] = secrets.token_bytes(32)
     st["tokens"] = {}
     st["jtis"] = set()
@@ -1015,7 +1020,8 @@ def setup(server, args):
                                                   "duration": None}}})
     st["eligible"] = eligible
     st["public"] = {"counts": {}, "events": [], "enabled": {},
-                    "token_requests": [], "tops": [], "batch_sizes": []}
+                    "token_requests": [], "tops": [], "batch_sizes": [],
+                   "scopes": []}
 
 
 if __name__ == "__main__":
