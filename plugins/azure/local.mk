@@ -100,3 +100,8 @@ EXTRA_DIST += tests/azure_admins.test
 # through a CONNECT proxy that leads the clouds' host names to the mock.
 TESTS += tests/azure_audience.test
 EXTRA_DIST += tests/azure_audience.test
+
+# Every request kind the provider sends, checked by a mock that loads
+# Graph's published types (skips without @microsoft/microsoft-graph-types).
+TESTS += tests/azure_graph_types.test
+EXTRA_DIST += tests/azure_graph_types.test

@@ -20,6 +20,18 @@ As strict as the real services, for what dormant's azure provider uses:
   POST /v1.0/$batch                      at most 20 requests, answers in
        shuffled order, per-request throttling on demand
 
+What it accepts and answers is checked against Graph's published types
+(@microsoft/microsoft-graph-types, microsoft-graph.d.ts, found through
+api_models.py and loaded at start-up): $select, $filter and $expand may
+name only properties the entity type declares (400 BadRequest "Could not
+find a property named 'x' on type 'microsoft.graph.user'." otherwise), a
+PATCH /users/{id} body only properties of User, and every object the mock
+answers only declared property names (a self-check: 500 MockSelfCheck
+otherwise, recorded in /_graph/state). Paths, OData query options,
+$batch, actions and the token endpoint are not in that package and stay
+hand-written. Without the package the mock runs on its own lists and says
+so on stderr.
+
 Every Graph call needs a live bearer token from the token endpoint whose
 application roles allow it (403 Authorization_RequestDenied otherwise).
 
@@ -47,6 +59,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_models  # noqa: E402
 import mockserver  # noqa: E402
 
 NEVER = "0001-01-01T00:00:00Z"
@@ -159,6 +172,126 @@ def admin_ids(n, seed):
     or through a group."""
     return {user_id(i, seed) for i in direct_admins(n) + group_admins(n) +
             eligible_admins(n) + eligible_group_admins(n)}
+
+
+# -- the published description: @microsoft/microsoft-graph-types ----------
+
+class GraphTypes:
+    """Entity and complex types of Graph v1.0 with their property names, as
+    microsoft-graph.d.ts declares them: `export interface User extends
+    DirectoryObject {` then `    name?: Type;` lines up to `}`. A property
+    whose type is an entity (an interface that extends Entity) is a
+    navigation property ($expand); the others are structural ($select,
+    request bodies). Paths, OData query options and actions are not in the
+    package: those stay hand-written below."""
+
+    def __init__(self, path):
+        self.path = path
+        self.types = {}
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"^export interface (\w+)(?: extends (\w+))? \{",
+                             line)
+                if m:
+                    cur = m.group(1)
+                    self.types[cur] = (m.group(2), {})
+                    continue
+                if cur is None:
+                    continue
+                if line.startswith("}"):
+                    cur = None
+                    continue
+                m = re.match(r'^    "?([@\w.]+)"?\??: (.*);$', line)
+                if m:
+                    self.types[cur][1][m.group(1)] = self.base_type(
+                        m.group(2))
+        for need in ("Entity", "User", "SignInActivity",
+                     "UnifiedRoleAssignment",
+                     "UnifiedRoleEligibilitySchedule", "DirectoryObject"):
+            if need not in self.types:
+                raise api_models.Missing("%s in %s" % (need, path))
+
+    @staticmethod
+    def base_type(t):
+        t = t.strip()
+        m = re.match(r"^NullableOption<(.*)>$", t)
+        if m:
+            t = m.group(1)
+        return t[:-2] if t.endswith("[]") else t
+
+    @staticmethod
+    def interface(odata_name):
+        """'microsoft.graph.servicePrincipal' -> 'ServicePrincipal'."""
+        n = odata_name.lstrip("#").rsplit(".", 1)[-1]
+        return n[:1].upper() + n[1:]
+
+    def props(self, name):
+        out = {}
+        while name:
+            base, own = self.types[name]
+            for k, v in own.items():
+                out.setdefault(k, v)
+            name = base
+        return out
+
+    def is_entity(self, name):
+        while name in self.types:
+            if name == "Entity":
+                return True
+            name = self.types[name][0]
+        return False
+
+    def structural(self, name):
+        return {k for k, t in self.props(name).items()
+                if not self.is_entity(t)}
+
+    def navigation(self, name):
+        return {k for k, t in self.props(name).items() if self.is_entity(t)}
+
+    def undeclared(self, name, obj, where="$"):
+        """Property names of obj (and of the complex or expanded objects in
+        it) that its type does not declare, as JSON paths."""
+        if not isinstance(obj, dict):
+            return []
+        t = obj.get("@odata.type")
+        if isinstance(t, str) and self.interface(t) in self.types:
+            name = self.interface(t)
+        props = self.props(name)
+        bad = []
+        for k, v in obj.items():
+            if k.startswith("@odata.") or "@odata." in k:
+                continue  # annotations, not properties
+            if k not in props:
+                bad.append("%s.%s (not on %s)" % (where, k, name))
+                continue
+            inner = props[k]
+            if inner in self.types:
+                for i, item in enumerate(v if isinstance(v, list) else [v]):
+                    bad += self.undeclared(inner, item, "%s.%s" % (where, k)
+                                           + ("[%d]" % i
+                                              if isinstance(v, list) else ""))
+        return bad
+
+
+def load_types():
+    """GraphTypes from the installed package, or None (the mock then keeps
+    its own lists; tests that need the description skip without it)."""
+    try:
+        return GraphTypes(api_models.npm_file(
+            "@microsoft/microsoft-graph-types", "microsoft-graph.d.ts"))
+    except api_models.Missing as e:
+        print("graph_mock: Graph types not checked: missing %s" % e,
+              file=sys.stderr)
+        return None
+
+
+def unknown_property(prop, odata_type):
+    """Graph's answer to a name its type does not declare in $select,
+    $expand, $filter or $orderby (the OData library's message)."""
+    return graph_error(400, "BadRequest",
+                       "Could not find a property named '%s' on type "
+                       "'microsoft.graph.%s'." % (prop[:60], odata_type))
 
 
 # -- certificates (standard library only) -----------------------------------
@@ -375,6 +508,8 @@ class GraphHandler(mockserver.MockHandler):
         with self.server.lock:
             st["tokens"][tok] = (now + life, frozenset(st["roles"]))
             st["public"]["token_requests"].append(kind)
+            if "token" not in st["public"]["kinds"]:
+                st["public"]["kinds"].append("token")
         return 200, {}, {"token_type": "Bearer", "expires_in": life,
                          "ext_expires_in": life, "access_token": tok}
 
@@ -456,34 +591,84 @@ class GraphHandler(mockserver.MockHandler):
                                    "the operation.")
         return None
 
+    # What each route answers, for the self-check against the types: the
+    # entity type of a collection's items, or of a single answer.
+    ROUTES_GRAPH = [
+        # (method, path regex, kind, handler, answer type, collection)
+        ("GET", r"^/users$", "users", "list_users", "User", True),
+        ("GET", r"^/users/\$count$", "count", "count_users", None, False),
+        ("GET", r"^/users/([^/]+)$", "user", "get_user", "User", False),
+        ("PATCH", r"^/users/([^/]+)$", "patch", "patch_user", None, False),
+        ("POST", r"^/users/([^/]+)/revokeSignInSessions$", "revoke",
+         "revoke", None, False),
+        ("GET", r"^/roleManagement/directory/roleAssignments$", "roles",
+         "role_assignments", "UnifiedRoleAssignment", True),
+        ("GET", r"^/roleManagement/directory/roleEligibilitySchedules$",
+         "eligible", "role_eligibility", "UnifiedRoleEligibilitySchedule",
+         True),
+        ("GET", r"^/groups/([^/]+)/members$", "members", "members",
+         "DirectoryObject", True),
+    ]
+
     def graph(self, sub, top=False):
+        st = self.server.state
         p = sub.path
         if p == "/$batch" and sub.method == "POST" and top:
-            return self.batch(sub)
-        if p == "/users" and sub.method == "GET":
-            return self.list_users(sub)
-        if p == "/users/$count" and sub.method == "GET":
-            return self.count_users(sub)
-        m = re.match(r"^/users/([^/]+)$", p)
-        if m and sub.method == "GET":
-            return self.get_user(sub, urllib.parse.unquote(m.group(1)))
-        if m and sub.method == "PATCH":
-            return self.patch_user(sub, urllib.parse.unquote(m.group(1)))
-        m = re.match(r"^/users/([^/]+)/revokeSignInSessions$", p)
-        if m and sub.method == "POST":
-            return self.revoke(sub, urllib.parse.unquote(m.group(1)))
-        if p == "/roleManagement/directory/roleAssignments" and \
-                sub.method == "GET":
-            return self.role_assignments(sub)
-        if p == "/roleManagement/directory/roleEligibilitySchedules" and \
-                sub.method == "GET":
-            return self.role_eligibility(sub)
-        m = re.match(r"^/groups/([^/]+)/members$", p)
-        if m and sub.method == "GET":
-            return self.members(sub, urllib.parse.unquote(m.group(1)))
+            out = self.batch(sub)
+            if out[0] < 400:
+                self.kind("batch")
+            return out
+        for method, rx, kind, handler, rtype, many in self.ROUTES_GRAPH:
+            m = re.match(rx, p)
+            if not m or sub.method != method:
+                continue
+            args = [urllib.parse.unquote(g) for g in m.groups()]
+            status, headers, body = getattr(self, handler)(sub, *args)
+            types = st["types"]
+            if types and rtype and status == 200 and isinstance(body, dict):
+                items = body.get("value", []) if many else [body]
+                bad = []
+                for item in items:
+                    bad += types.undeclared(rtype, item)
+                if bad:
+                    with self.server.lock:
+                        st["public"]["selfcheck"].append(
+                            "%s: %s" % (kind, ", ".join(bad[:5])))
+                    return graph_error(500, "MockSelfCheck",
+                                       "the mock answered properties its "
+                                       "type does not declare: %s"
+                                       % ", ".join(bad[:5]))
+            if status < 400:
+                self.kind(kind)
+            return status, headers, body
         return graph_error(400, "BadRequest",
                            "Resource not found for the segment '%s'."
                            % p[:60])
+
+    def kind(self, kind):
+        """Records a request kind that was accepted."""
+        with self.server.lock:
+            kinds = self.server.state["public"]["kinds"]
+            if kind not in kinds:
+                kinds.append(kind)
+
+    def declared(self, sub, option, rtype, odata, props, navigation=False):
+        """None when every name in props is declared by the entity type
+        rtype (structural, or navigation for $expand); Graph's 400
+        otherwise. Without the types package, everything passes here."""
+        types = self.server.state["types"]
+        if not types:
+            return None
+        known = types.navigation(rtype) if navigation else \
+            types.structural(rtype)
+        for prop in props:
+            if prop not in known:
+                with self.server.lock:
+                    self.server.state["public"]["rejected"].append(
+                        "%s %s %s=%s" % (sub.method, sub.path, option,
+                                         prop[:60]))
+                return unknown_property(prop, odata)
+        return None
 
     def unknown_params(self, sub, allowed):
         for k in sub.query:
@@ -519,12 +704,13 @@ class GraphHandler(mockserver.MockHandler):
             return ["id", "userPrincipalName", "displayName", "mail",
                     "givenName", "surname", "jobTitle"], None
         props = sel.split(",")
+        err = self.declared(sub, "$select", "User", "user", props)
+        if err:
+            return None, err
         for prop in props:
             if prop not in USER_PROPS:
-                return None, graph_error(
-                    400, "Request_BadRequest",
-                    "Could not find a property named '%s' on type "
-                    "'microsoft.graph.user'." % prop[:40])
+                # Declared, but not one this mock's tenant fills in.
+                return None, unknown_property(prop, "user")
         return props, None
 
     def sign_token(self, payload):
@@ -573,6 +759,11 @@ class GraphHandler(mockserver.MockHandler):
         flt = sub.arg("$filter")
         if flt is not None:
             # Only what dormant sends: one user by object id.
+            m = re.match(r"^(\w+) eq ", flt)
+            err = m and self.declared(sub, "$filter", "User", "user",
+                                      [m.group(1)])
+            if err:
+                return err
             m = re.match(r"^id eq '([0-9a-f-]{36})'$", flt)
             if not m or sub.arg("$skiptoken") is not None:
                 return graph_error(400, "Request_UnsupportedQuery",
@@ -619,6 +810,8 @@ class GraphHandler(mockserver.MockHandler):
         for i in range(offset, end):
             u = self.current(i)
             value.append({k: u[k] for k in props})
+        if value and st["faults"].get("users") == "undeclared":
+            value[0]["lastLoginDateTime"] = iso(st["now"])
         body = {"@odata.context": "%s/v1.0/$metadata#users(%s)" %
                 (st["base"], ",".join(props)), "value": value}
         if end < st["n"]:
@@ -685,6 +878,22 @@ class GraphHandler(mockserver.MockHandler):
                 else sub.body
         except ValueError:
             return graph_error(400, "BadRequest", "Invalid JSON body.")
+        types = self.server.state["types"]
+        if types and isinstance(body, dict):
+            known = types.structural("User")
+            for k in body:
+                if k not in known and not k.startswith("@odata."):
+                    with self.server.lock:
+                        self.server.state["public"]["rejected"].append(
+                            "PATCH %s body %s" % (sub.path, k[:60]))
+                    # The OData library's message for a property the
+                    # type does not declare.
+                    return graph_error(
+                        400, "BadRequest",
+                        "The property '%s' does not exist on type "
+                        "'microsoft.graph.user'. Make sure to only use "
+                        "property names that are defined by the type or "
+                        "mark the type as open type." % k[:60])
         if not isinstance(body, dict) or set(body) != {"accountEnabled"} or \
                 not isinstance(body["accountEnabled"], bool):
             return graph_error(400, "Request_BadRequest",
@@ -726,6 +935,13 @@ class GraphHandler(mockserver.MockHandler):
         if err:
             return err
         expand = sub.arg("$expand")
+        rtype = "UnifiedRoleAssignment" if kind == "roles" else \
+            "UnifiedRoleEligibilitySchedule"
+        err = expand is not None and self.declared(
+            sub, "$expand", rtype, rtype[:1].lower() + rtype[1:],
+            expand.split(","), navigation=True)
+        if err:
+            return err
         if expand not in (None, "principal"):
             return graph_error(400, "Request_BadRequest",
                                "Expand is only supported on principal.")
@@ -792,7 +1008,13 @@ class GraphHandler(mockserver.MockHandler):
         err = self.unknown_params(sub, {"$select", "$skiptoken"})
         if err:
             return err
-        if sub.arg("$select") not in (None, "id"):
+        sel = sub.arg("$select")
+        err = sel is not None and self.declared(
+            sub, "$select", "DirectoryObject", "directoryObject",
+            sel.split(","))
+        if err:
+            return err
+        if sel not in (None, "id"):
             return graph_error(400, "Request_BadRequest",
                                "Unsupported $select.")
         err = self.authorize(sub, "members")
@@ -931,7 +1153,9 @@ def add_arguments(p):
                    "no-value (200, JSON without value), 403, 500, "
                    "page2-garbage (the second page only); roles="
                    "no-principal (principal left out despite $expand); "
-                   "members=nested-group (a group among the members)")
+                   "members=nested-group (a group among the members); "
+                   "users=undeclared (a property User does not declare, "
+                   "which the self-check catches)")
     p.add_argument("--base", help="the URL clients reach us at (default "
                    "https://127.0.0.1:PORT)")
     p.add_argument("--resource", help="the audience tokens are asked for "
@@ -971,6 +1195,7 @@ def setup(server, args):
     st["faults"] = dict(f.split("=", 1) for f in args.fault)
     st["base"] = args.base or "https://127.0.0.1:%d" % server.port
     st["resource"] = args.resource or st["base"]
+    st["types"] = load_types()
     st["key"] = secrets.token_bytes(32)
     st["tokens"] = {}
     st["jtis"] = set()
@@ -1021,7 +1246,9 @@ def setup(server, args):
     st["eligible"] = eligible
     st["public"] = {"counts": {}, "events": [], "enabled": {},
                     "token_requests": [], "tops": [], "batch_sizes": [],
-                   "scopes": []}
+                   "scopes": [], "kinds": [], "rejected": [],
+                   "selfcheck": [],
+                   "types": st["types"] and st["types"].path}
 
 
 if __name__ == "__main__":
