@@ -118,10 +118,9 @@ azure_admins_contains(const struct azure_admins *a, const char *id)
 	return bsearch(&id, a->ids, a->n, sizeof(*a->ids), compare_ids) != NULL;
 }
 
-/* Remembers the first reason the set may miss admins. */
-__attribute__((format(printf, 3, 4))) static enum dormant_status
-set_incomplete(struct azure_admins *a, struct dormant_error *err,
-               const char *fmt, ...)
+enum dormant_status
+azure_admins_incomplete(struct azure_admins *a, struct dormant_error *err,
+                        const char *fmt, ...)
 {
 	char buf[DORMANT_ERROR_MAX];
 	va_list ap;
@@ -172,7 +171,7 @@ directory_role(const cJSON *role, const char *what, struct azure_admins *a,
 		        name);
 	if ((size_t)cJSON_GetArraySize(members) >= AZURE_EXPAND_MAX ||
 	    cJSON_GetObjectItemCaseSensitive(role, "members@odata.nextLink")) {
-		st = set_incomplete(
+		st = azure_admins_incomplete(
 		        a, err,
 		        "%s: role \"%.80s\" lists as many members as "
 		        "Graph's $expand returns at most (20): the list "
@@ -197,7 +196,7 @@ directory_role(const cJSON *role, const char *what, struct azure_admins *a,
 			return st;
 		}
 		if (is_group(m)) {
-			st = set_incomplete(
+			st = azure_admins_incomplete(
 			        a, err,
 			        "%s: role \"%.80s\" is held by a group, "
 			        "whose members are not resolved from an "
@@ -231,13 +230,30 @@ role_assignment(const cJSON *ra, const char *what, struct azure_admins *a,
 	if (principal && !cJSON_IsNull(principal) && !cJSON_IsObject(principal))
 		return dormant_error_set(err, DORMANT_ERR_PARSE,
 		                         "\"principal\" is not an object");
+	/* Only the expanded principal's @odata.type tells a group, whose
+	 * members hold the role too, from a user. A live scan that did not
+	 * get it (a proxy dropped $expand, an answer of another shape) cannot
+	 * tell who the admins are. */
+	if (a->collect_groups &&
+	    (!cJSON_IsObject(principal) ||
+	     !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(
+	             principal, "@odata.type")))) {
+		st = azure_admins_incomplete(
+		        a, err,
+		        "%s: the assignment to %.40s came without "
+		        "its principal's type ($expand=principal): "
+		        "a group cannot be told from a user",
+		        what, pid);
+		if (st != DORMANT_OK)
+			return st;
+	}
 	if (cJSON_IsObject(principal) && is_group(principal) &&
 	    a->collect_groups) {
 		st = add_group(a, pid, err);
 		if (st != DORMANT_OK)
 			return st;
 	} else if (cJSON_IsObject(principal) && is_group(principal)) {
-		st = set_incomplete(
+		st = azure_admins_incomplete(
 		        a, err,
 		        "%s: a directory role is assigned to group %.40s, "
 		        "whose members are not resolved from an offline "

@@ -51,6 +51,11 @@ void azure_admins_free(struct azure_admins *a);
 enum dormant_status azure_admins_add(struct azure_admins *a, const char *id,
                                      struct dormant_error *err);
 
+/* Remembers why the set may miss admins (the first reason only). */
+__attribute__((format(printf, 3, 4))) enum dormant_status
+azure_admins_incomplete(struct azure_admins *a, struct dormant_error *err,
+                        const char *fmt, ...);
+
 /* Sorts and removes duplicates; call after the last page, before lookups. */
 void azure_admins_finish(struct azure_admins *a);
 

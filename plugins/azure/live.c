@@ -6,7 +6,8 @@
  *   2. GET /v1.0/roleManagement/directory/roleAssignments?$expand=principal,
  *      every page: who holds a directory role, users and role-assignable
  *      groups alike, in one listing (directoryRoles?$expand=members would
- *      need a request per role and cuts members at 20); then GET
+ *      need a request per role and cuts members at 20); the same for
+ *      roleEligibilitySchedules (PIM: who may activate a role); then GET
  *      /v1.0/groups/{id}/members?$select=id for each such group (role-
  *      assignable groups cannot hold other groups);
  *   3. GET /v1.0/users?$select=<the fields below>&$top=120, following
@@ -51,19 +52,31 @@
 #define NEEDS_USERS  "User.Read.All and AuditLog.Read.All"
 #define NEEDS_ROLES  "RoleManagement.Read.Directory"
 #define NEEDS_GROUPS "GroupMember.Read.All"
+/* The least privileged permission of "List roleEligibilitySchedules";
+ * the PIM APIs also need a Microsoft Entra ID P2 (or Governance) licence
+ * in the tenant. */
+#define NEEDS_ELIGIBLE "RoleEligibilitySchedule.Read.Directory"
 
-/* Graph's root for each identity platform authority ("Microsoft Graph
- * national cloud deployments"). US Government L5 (DOD) shares the .us
- * authority with L4: set graph_endpoint for https://dod-graph.microsoft.us. */
+/* Each cloud's identity platform authority and its Graph roots, the first
+ * the default ("Microsoft Graph national cloud deployments": app
+ * registration and token service root endpoints, Microsoft Graph service
+ * root endpoints). US Government L4 and L5 (DOD) share the .us authority.
+ * A token's audience is one of these roots: "Any permission scope value
+ * (including the .default scope) that contains the Microsoft Graph domain
+ * MUST use the domain of the Microsoft Graph service root endpoint for the
+ * national cloud deployment" ("Access national cloud deployments with the
+ * Microsoft Graph SDKs"). */
 static const struct {
-	const char *authority, *graph;
+	const char *authority;
+	const char *graph[2];
 } clouds[] = {
-        {"https://login.microsoftonline.com", "https://graph.microsoft.com"},
-        {"https://login.microsoftonline.us", "https://graph.microsoft.us"},
+        {"https://login.microsoftonline.com", {"https://graph.microsoft.com"}},
+        {"https://login.microsoftonline.us",
+         {"https://graph.microsoft.us", "https://dod-graph.microsoft.us"}},
         {"https://login.chinacloudapi.cn",
-         "https://microsoftgraph.chinacloudapi.cn"},
+         {"https://microsoftgraph.chinacloudapi.cn"}},
         {"https://login.partner.microsoftonline.cn",
-         "https://microsoftgraph.chinacloudapi.cn"},
+         {"https://microsoftgraph.chinacloudapi.cn"}},
 };
 
 /* The environment wins over the file (README: defaults < file <
@@ -175,6 +188,62 @@ parse_rate(const char *v, double *out, struct dormant_error *err)
 	return DORMANT_OK;
 }
 
+/* Where Graph requests go (az->graph) and the token's audience
+ * (*resource, owned by the caller), from authority_host, graph_endpoint
+ * and graph_resource:
+ *   - graph_resource, when set, is the audience;
+ *   - else, for an authority of a known cloud, graph_endpoint's own root
+ *     when it is one of that cloud's Graph roots (DOD's shares the .us
+ *     authority), or else the cloud's default root: a graph_endpoint
+ *     that is a reverse proxy or egress gateway in front of Graph does
+ *     not change whom the token is for;
+ *   - else (an authority dormant does not know: Azure Stack Hub, a test
+ *     double) graph_endpoint, which must then be set.
+ * Graph requests go to graph_endpoint, else the cloud's default root. */
+static enum dormant_status
+endpoints(const char *authority, const char *graph, const char *resource_key,
+          struct azure *az, char **resource, struct dormant_error *err)
+{
+	const char *const *roots = NULL;
+	const char *aud = NULL;
+	enum dormant_status st = DORMANT_OK;
+
+	*resource = NULL;
+	for (size_t i = 0; i < sizeof(clouds) / sizeof(clouds[0]); i++)
+		if (strcasecmp(authority, clouds[i].authority) == 0)
+			roots = clouds[i].graph;
+	if (graph)
+		st = origin("graph_endpoint", graph, &az->graph, err);
+	else if (roots)
+		az->graph = strdup(roots[0]);
+	else
+		return dormant_error_set(
+		        err, DORMANT_ERR_CONFIG,
+		        "authority_host %s: unknown cloud; set "
+		        "graph_endpoint (and graph_resource "
+		        "if tokens are for another audience)",
+		        authority);
+	if (st != DORMANT_OK)
+		return st;
+	if (!az->graph)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	if (resource_key)
+		return origin("graph_resource", resource_key, resource, err);
+	if (roots) {
+		aud = roots[0];
+		for (size_t i = 0; i < 2 && roots[i]; i++)
+			if (strcasecmp(az->graph, roots[i]) == 0)
+				aud = roots[i];
+	} else
+		aud = az->graph;
+	*resource = strdup(aud);
+	if (!*resource)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM,
+		                         "out of memory");
+	return DORMANT_OK;
+}
+
 enum dormant_status
 azure_live_open(struct azure *az, struct dormant_error *err)
 {
@@ -188,7 +257,8 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	                          "federated_token_file");
 	const char *auth = setting(h, "AZURE_AUTHORITY_HOST", "authority_host");
 	const char *graph = setting(h, NULL, "graph_endpoint");
-	char *authority = NULL;
+	const char *resource_key = setting(h, NULL, "graph_resource");
+	char *authority = NULL, *resource = NULL;
 	struct dormant_buf b;
 	double rate = DEFAULT_RATE;
 	enum dormant_status st;
@@ -245,22 +315,9 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	            &authority, err);
 	if (st != DORMANT_OK)
 		goto out;
-	if (graph) {
-		st = origin("graph_endpoint", graph, &az->graph, err);
-		if (st != DORMANT_OK)
-			goto out;
-	} else {
-		for (size_t i = 0; i < sizeof(clouds) / sizeof(clouds[0]); i++)
-			if (strcasecmp(authority, clouds[i].authority) == 0)
-				az->graph = strdup(clouds[i].graph);
-		if (!az->graph) {
-			st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-			                       "authority_host %s: unknown "
-			                       "cloud; set graph_endpoint too",
-			                       authority);
-			goto out;
-		}
-	}
+	st = endpoints(authority, graph, resource_key, az, &resource, err);
+	if (st != DORMANT_OK)
+		goto out;
 	az->creds.tenant = strdup(tenant);
 	az->creds.client_id = strdup(client);
 	az->scope = strdup(tenant);
@@ -268,9 +325,7 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	                        tenant) != DORMANT_OK)
 		goto nomem;
 	az->creds.token_url = dormant_buf_steal(&b);
-	/* The .default scope of Graph's own root, whatever the cloud ("Access
-	 * national cloud deployments with the Microsoft Graph SDKs"). */
-	if (dormant_buf_appendf(&b, "%s/.default", az->graph) != DORMANT_OK)
+	if (dormant_buf_appendf(&b, "%s/.default", resource) != DORMANT_OK)
 		goto nomem;
 	az->creds.scope = dormant_buf_steal(&b);
 	if (!az->graph || !az->creds.tenant || !az->creds.client_id ||
@@ -293,9 +348,10 @@ azure_live_open(struct azure *az, struct dormant_error *err)
 	}
 	if (st == DORMANT_OK && h->log)
 		h->log(h, DORMANT_LOG_INFO,
-		       "tenant %s: live scan through %s with a client %s; "
-		       "sign-in activity reads paced to %.0f a minute",
-		       tenant, az->graph,
+		       "tenant %s: live scan through %s (tokens for %s) with "
+		       "a client %s; sign-in activity reads paced to %.0f a "
+		       "minute",
+		       tenant, az->graph, resource,
 		       az->creds.kind == AZURE_CRED_SECRET ? "secret"
 		       : az->creds.kind == AZURE_CRED_CERTIFICATE
 		               ? "certificate"
@@ -306,6 +362,7 @@ nomem:
 	st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 out:
 	free(authority);
+	free(resource);
 	dormant_buf_free(&b);
 	return st;
 }
@@ -410,7 +467,21 @@ members_page(void *vctx, const char *body, size_t len, char **next,
 	{
 		const char *id = NULL;
 
+		const cJSON *type =
+		        cJSON_GetObjectItemCaseSensitive(m, "@odata.type");
+
 		st = azure_graph_string(m, "id", true, &id, err);
+		/* A role-assignable group cannot hold groups ("Use Microsoft
+		 * Entra groups to manage role assignments"): a group here is
+		 * an answer this scan does not understand, and its members
+		 * would be admins nobody listed. */
+		if (st == DORMANT_OK && cJSON_IsString(type) &&
+		    strcmp(type->valuestring, "#microsoft.graph.group") == 0)
+			st = azure_admins_incomplete(
+			        ctx->admins, err,
+			        "%s: a role-assignable group lists group "
+			        "%.40s among its members",
+			        ctx->what, id);
 		if (st == DORMANT_OK)
 			st = azure_admins_add(ctx->admins, id, err);
 		if (st != DORMANT_OK) {
@@ -427,35 +498,55 @@ out:
 	return st;
 }
 
-/* Who holds a directory role. A failure does not stop the scan: the
- * users are still reported, and core is told that admins are unknown so
- * that nobody is disabled (SPEC section 7). */
+/* Who holds a directory role, active or PIM-eligible. A failure does not
+ * stop the scan: the users are still reported, and core is told that
+ * admins are unknown so that nobody is disabled (SPEC sections 3 and 7).
+ * Any failure counts: a refused or garbled page of any listing, or an
+ * answer that leaves a group's members or a principal's type unknown. */
 static enum dormant_status
 load_admins(struct azure *az, struct azure_graph *g,
             struct azure_admins *admins, struct dormant_sink *sink)
 {
+	/* Both listings of unifiedRoleScheduleBase-like items: principalId
+	 * and, expanded, the principal with its @odata.type. Eligibility
+	 * schedules rather than their instances: a schedule that starts
+	 * later is an admin to be, and it is one call either way. */
+	static const struct {
+		const char *path, *what, *needs;
+	} lists[] = {
+	        {"roleAssignments",
+	         "GET /v1.0/roleManagement/directory/roleAssignments",
+	         NEEDS_ROLES},
+	        {"roleEligibilitySchedules",
+	         "GET /v1.0/roleManagement/directory/roleEligibilitySchedules",
+	         NEEDS_ELIGIBLE},
+	};
 	struct azure_graph_call call = {0};
-	struct roles_ctx ctx = {admins, "GET /v1.0/roleManagement/directory/"
-	                                "roleAssignments"};
-	struct dormant_error err;
+	struct roles_ctx ctx = {admins, NULL};
+	struct dormant_error err = {{0}};
 	struct dormant_buf url;
-	enum dormant_status st;
+	enum dormant_status st = DORMANT_OK;
 	char why[DORMANT_ERROR_MAX + 64];
 
 	dormant_buf_init(&url, 0);
 	admins->collect_groups = true;
-	st = dormant_buf_appendf(&url,
-	                         "%s/v1.0/roleManagement/directory/"
-	                         "roleAssignments?$expand=principal",
-	                         az->graph);
-	if (st != DORMANT_OK) {
-		dormant_error_set(&err, st, "out of memory");
-		goto out;
-	}
 	call.method = "GET";
-	call.url = url.data;
-	call.needs = NEEDS_ROLES;
-	st = azure_graph_pages(g, &call, roles_page, &ctx, &err);
+	for (size_t i = 0;
+	     st == DORMANT_OK && i < sizeof(lists) / sizeof(lists[0]); i++) {
+		dormant_buf_reset(&url);
+		st = dormant_buf_appendf(&url,
+		                         "%s/v1.0/roleManagement/directory/%s"
+		                         "?$expand=principal",
+		                         az->graph, lists[i].path);
+		if (st != DORMANT_OK) {
+			dormant_error_set(&err, st, "out of memory");
+			break;
+		}
+		call.url = url.data;
+		call.needs = lists[i].needs;
+		ctx.what = lists[i].what;
+		st = azure_graph_pages(g, &call, roles_page, &ctx, &err);
+	}
 	for (size_t i = 0; st == DORMANT_OK && i < admins->n_groups; i++) {
 		char *enc = dormant_http_urlencode(admins->groups[i]);
 
@@ -475,18 +566,18 @@ load_admins(struct azure *az, struct azure_graph *g,
 		ctx.what = "GET /v1.0/groups/{id}/members";
 		st = azure_graph_pages(g, &call, members_page, &ctx, &err);
 	}
-out:
 	azure_admins_finish(admins);
 	dormant_buf_free(&url);
-	if (st != DORMANT_OK && st != DORMANT_ERR_NOMEM &&
-	    st != DORMANT_ERR_CANCELLED) {
+	if (st == DORMANT_ERR_NOMEM || st == DORMANT_ERR_CANCELLED)
+		return st;
+	if (st != DORMANT_OK || admins->incomplete) {
 		snprintf(why, sizeof(why),
-		         "cannot tell who holds a directory role: %s", err.msg);
+		         "cannot tell who holds a directory role: %s",
+		         st != DORMANT_OK ? err.msg : admins->incomplete);
 		if (sink->admins_unknown)
 			sink->admins_unknown(sink, why);
-		return DORMANT_OK;
 	}
-	return st;
+	return DORMANT_OK;
 }
 
 struct users_ctx {

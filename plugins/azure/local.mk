@@ -90,3 +90,18 @@ EXTRA_DIST += tests/fuzz/corpus/azure_live
 bench_list += tests/bench/azure.sh
 EXTRA_DIST += tests/bench/azure.sh
 EXTRA_DIST += docs/azure.md
+
+# Who the admins are (active, PIM-eligible, through groups) and what a
+# failure to learn them does, end to end against the mock.
+TESTS += tests/azure_admins.test
+EXTRA_DIST += tests/azure_admins.test
+
+# Whom the token is for, per cloud, behind a gateway and overridden,
+# through a CONNECT proxy that leads the clouds' host names to the mock.
+TESTS += tests/azure_audience.test
+EXTRA_DIST += tests/azure_audience.test
+
+# Every request kind the provider sends, checked by a mock that loads
+# Graph's published types (skips without @microsoft/microsoft-graph-types).
+TESTS += tests/azure_graph_types.test
+EXTRA_DIST += tests/azure_graph_types.test

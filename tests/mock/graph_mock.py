@@ -15,9 +15,22 @@ As strict as the real services, for what dormant's azure provider uses:
   PATCH /v1.0/users/{id}                 {"accountEnabled": bool} only
   POST /v1.0/users/{id}/revokeSignInSessions
   GET  /v1.0/roleManagement/directory/roleAssignments   ($expand=principal)
+  GET  /v1.0/roleManagement/directory/roleEligibilitySchedules  (same)
   GET  /v1.0/groups/{id}/members         ($select=id)
   POST /v1.0/$batch                      at most 20 requests, answers in
        shuffled order, per-request throttling on demand
+
+What it accepts and answers is checked against Graph's published types
+(@microsoft/microsoft-graph-types, microsoft-graph.d.ts, found through
+api_models.py and loaded at start-up): $select, $filter and $expand may
+name only properties the entity type declares (400 BadRequest "Could not
+find a property named 'x' on type 'microsoft.graph.user'." otherwise), a
+PATCH /users/{id} body only properties of User, and every object the mock
+answers only declared property names (a self-check: 500 MockSelfCheck
+otherwise, recorded in /_graph/state). Paths, OData query options,
+$batch, actions and the token endpoint are not in that package and stay
+hand-written. Without the package the mock runs on its own lists and says
+so on stderr.
 
 Every Graph call needs a live bearer token from the token endpoint whose
 application roles allow it (403 Authorization_RequestDenied otherwise).
@@ -46,6 +59,7 @@ import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_models  # noqa: E402
 import mockserver  # noqa: E402
 
 NEVER = "0001-01-01T00:00:00Z"
@@ -64,6 +78,11 @@ NEEDS = {
     "signin": {"AuditLog.Read.All"},
     "roles": {"RoleManagement.Read.Directory", "RoleManagement.Read.All",
               "Directory.Read.All"},
+    # "List roleEligibilitySchedules": least privileged first.
+    "eligible": {"RoleEligibilitySchedule.Read.Directory",
+                 "RoleEligibilitySchedule.ReadWrite.Directory",
+                 "RoleManagement.Read.Directory", "RoleManagement.Read.All",
+                 "RoleManagement.ReadWrite.Directory"},
     "members": {"GroupMember.Read.All", "Group.Read.All",
                 "Directory.Read.All"},
     "enable": {"User.EnableDisableAccount.All", "User.ReadWrite.All"},
@@ -135,12 +154,144 @@ def direct_admins(n):
 
 
 def group_admins(n):
-    return [i for i in range(n) if i % 1500 == 11]
+    return [i for i in range(n) if i % 1500 in (11, 19)]
+
+
+def eligible_admins(n):
+    """PIM: eligible for Global Administrator, not active."""
+    return [i for i in range(n) if i % 1000 == 13]
+
+
+def eligible_group_admins(n):
+    """Members of a role-assignable group that is eligible for a role."""
+    return [i for i in range(n) if i % 1500 == 17]
 
 
 def admin_ids(n, seed):
-    """Every user holding a directory role, directly or through a group."""
-    return {user_id(i, seed) for i in direct_admins(n) + group_admins(n)}
+    """Every user holding a directory role, active or eligible, directly
+    or through a group."""
+    return {user_id(i, seed) for i in direct_admins(n) + group_admins(n) +
+            eligible_admins(n) + eligible_group_admins(n)}
+
+
+# -- the published description: @microsoft/microsoft-graph-types ----------
+
+class GraphTypes:
+    """Entity and complex types of Graph v1.0 with their property names, as
+    microsoft-graph.d.ts declares them: `export interface User extends
+    DirectoryObject {` then `    name?: Type;` lines up to `}`. A property
+    whose type is an entity (an interface that extends Entity) is a
+    navigation property ($expand); the others are structural ($select,
+    request bodies). Paths, OData query options and actions are not in the
+    package: those stay hand-written below."""
+
+    def __init__(self, path):
+        self.path = path
+        self.types = {}
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"^export interface (\w+)(?: extends (\w+))? \{",
+                             line)
+                if m:
+                    cur = m.group(1)
+                    self.types[cur] = (m.group(2), {})
+                    continue
+                if cur is None:
+                    continue
+                if line.startswith("}"):
+                    cur = None
+                    continue
+                m = re.match(r'^    "?([@\w.]+)"?\??: (.*);$', line)
+                if m:
+                    self.types[cur][1][m.group(1)] = self.base_type(
+                        m.group(2))
+        for need in ("Entity", "User", "SignInActivity",
+                     "UnifiedRoleAssignment",
+                     "UnifiedRoleEligibilitySchedule", "DirectoryObject"):
+            if need not in self.types:
+                raise api_models.Missing("%s in %s" % (need, path))
+
+    @staticmethod
+    def base_type(t):
+        t = t.strip()
+        m = re.match(r"^NullableOption<(.*)>$", t)
+        if m:
+            t = m.group(1)
+        return t[:-2] if t.endswith("[]") else t
+
+    @staticmethod
+    def interface(odata_name):
+        """'microsoft.graph.servicePrincipal' -> 'ServicePrincipal'."""
+        n = odata_name.lstrip("#").rsplit(".", 1)[-1]
+        return n[:1].upper() + n[1:]
+
+    def props(self, name):
+        out = {}
+        while name:
+            base, own = self.types[name]
+            for k, v in own.items():
+                out.setdefault(k, v)
+            name = base
+        return out
+
+    def is_entity(self, name):
+        while name in self.types:
+            if name == "Entity":
+                return True
+            name = self.types[name][0]
+        return False
+
+    def structural(self, name):
+        return {k for k, t in self.props(name).items()
+                if not self.is_entity(t)}
+
+    def navigation(self, name):
+        return {k for k, t in self.props(name).items() if self.is_entity(t)}
+
+    def undeclared(self, name, obj, where="$"):
+        """Property names of obj (and of the complex or expanded objects in
+        it) that its type does not declare, as JSON paths."""
+        if not isinstance(obj, dict):
+            return []
+        t = obj.get("@odata.type")
+        if isinstance(t, str) and self.interface(t) in self.types:
+            name = self.interface(t)
+        props = self.props(name)
+        bad = []
+        for k, v in obj.items():
+            if k.startswith("@odata.") or "@odata." in k:
+                continue  # annotations, not properties
+            if k not in props:
+                bad.append("%s.%s (not on %s)" % (where, k, name))
+                continue
+            inner = props[k]
+            if inner in self.types:
+                for i, item in enumerate(v if isinstance(v, list) else [v]):
+                    bad += self.undeclared(inner, item, "%s.%s" % (where, k)
+                                           + ("[%d]" % i
+                                              if isinstance(v, list) else ""))
+        return bad
+
+
+def load_types():
+    """GraphTypes from the installed package, or None (the mock then keeps
+    its own lists; tests that need the description skip without it)."""
+    try:
+        return GraphTypes(api_models.npm_file(
+            "@microsoft/microsoft-graph-types", "microsoft-graph.d.ts"))
+    except api_models.Missing as e:
+        print("graph_mock: Graph types not checked: missing %s" % e,
+              file=sys.stderr)
+        return None
+
+
+def unknown_property(prop, odata_type):
+    """Graph's answer to a name its type does not declare in $select,
+    $expand, $filter or $orderby (the OData library's message)."""
+    return graph_error(400, "BadRequest",
+                       "Could not find a property named '%s' on type "
+                       "'microsoft.graph.%s'." % (prop[:60], odata_type))
 
 
 # -- certificates (standard library only) -----------------------------------
@@ -319,7 +470,9 @@ class GraphHandler(mockserver.MockHandler):
                              "Application with identifier '%s' was not "
                              "found in the directory." %
                              f.get("client_id", "")[:60])
-        if f.get("scope") != st["base"] + "/.default":
+        with self.server.lock:
+            st["public"]["scopes"].append(f.get("scope"))
+        if f.get("scope") != st["resource"] + "/.default":
             return aad_error(400, "invalid_scope", 1002012,
                              "The provided value for scope is not valid. "
                              "Client credential flows must have a scope "
@@ -355,6 +508,8 @@ class GraphHandler(mockserver.MockHandler):
         with self.server.lock:
             st["tokens"][tok] = (now + life, frozenset(st["roles"]))
             st["public"]["token_requests"].append(kind)
+            if "token" not in st["public"]["kinds"]:
+                st["public"]["kinds"].append("token")
         return 200, {}, {"token_type": "Bearer", "expires_in": life,
                          "ext_expires_in": life, "access_token": tok}
 
@@ -436,31 +591,84 @@ class GraphHandler(mockserver.MockHandler):
                                    "the operation.")
         return None
 
+    # What each route answers, for the self-check against the types: the
+    # entity type of a collection's items, or of a single answer.
+    ROUTES_GRAPH = [
+        # (method, path regex, kind, handler, answer type, collection)
+        ("GET", r"^/users$", "users", "list_users", "User", True),
+        ("GET", r"^/users/\$count$", "count", "count_users", None, False),
+        ("GET", r"^/users/([^/]+)$", "user", "get_user", "User", False),
+        ("PATCH", r"^/users/([^/]+)$", "patch", "patch_user", None, False),
+        ("POST", r"^/users/([^/]+)/revokeSignInSessions$", "revoke",
+         "revoke", None, False),
+        ("GET", r"^/roleManagement/directory/roleAssignments$", "roles",
+         "role_assignments", "UnifiedRoleAssignment", True),
+        ("GET", r"^/roleManagement/directory/roleEligibilitySchedules$",
+         "eligible", "role_eligibility", "UnifiedRoleEligibilitySchedule",
+         True),
+        ("GET", r"^/groups/([^/]+)/members$", "members", "members",
+         "DirectoryObject", True),
+    ]
+
     def graph(self, sub, top=False):
+        st = self.server.state
         p = sub.path
         if p == "/$batch" and sub.method == "POST" and top:
-            return self.batch(sub)
-        if p == "/users" and sub.method == "GET":
-            return self.list_users(sub)
-        if p == "/users/$count" and sub.method == "GET":
-            return self.count_users(sub)
-        m = re.match(r"^/users/([^/]+)$", p)
-        if m and sub.method == "GET":
-            return self.get_user(sub, urllib.parse.unquote(m.group(1)))
-        if m and sub.method == "PATCH":
-            return self.patch_user(sub, urllib.parse.unquote(m.group(1)))
-        m = re.match(r"^/users/([^/]+)/revokeSignInSessions$", p)
-        if m and sub.method == "POST":
-            return self.revoke(sub, urllib.parse.unquote(m.group(1)))
-        if p == "/roleManagement/directory/roleAssignments" and \
-                sub.method == "GET":
-            return self.role_assignments(sub)
-        m = re.match(r"^/groups/([^/]+)/members$", p)
-        if m and sub.method == "GET":
-            return self.members(sub, urllib.parse.unquote(m.group(1)))
+            out = self.batch(sub)
+            if out[0] < 400:
+                self.kind("batch")
+            return out
+        for method, rx, kind, handler, rtype, many in self.ROUTES_GRAPH:
+            m = re.match(rx, p)
+            if not m or sub.method != method:
+                continue
+            args = [urllib.parse.unquote(g) for g in m.groups()]
+            status, headers, body = getattr(self, handler)(sub, *args)
+            types = st["types"]
+            if types and rtype and status == 200 and isinstance(body, dict):
+                items = body.get("value", []) if many else [body]
+                bad = []
+                for item in items:
+                    bad += types.undeclared(rtype, item)
+                if bad:
+                    with self.server.lock:
+                        st["public"]["selfcheck"].append(
+                            "%s: %s" % (kind, ", ".join(bad[:5])))
+                    return graph_error(500, "MockSelfCheck",
+                                       "the mock answered properties its "
+                                       "type does not declare: %s"
+                                       % ", ".join(bad[:5]))
+            if status < 400:
+                self.kind(kind)
+            return status, headers, body
         return graph_error(400, "BadRequest",
                            "Resource not found for the segment '%s'."
                            % p[:60])
+
+    def kind(self, kind):
+        """Records a request kind that was accepted."""
+        with self.server.lock:
+            kinds = self.server.state["public"]["kinds"]
+            if kind not in kinds:
+                kinds.append(kind)
+
+    def declared(self, sub, option, rtype, odata, props, navigation=False):
+        """None when every name in props is declared by the entity type
+        rtype (structural, or navigation for $expand); Graph's 400
+        otherwise. Without the types package, everything passes here."""
+        types = self.server.state["types"]
+        if not types:
+            return None
+        known = types.navigation(rtype) if navigation else \
+            types.structural(rtype)
+        for prop in props:
+            if prop not in known:
+                with self.server.lock:
+                    self.server.state["public"]["rejected"].append(
+                        "%s %s %s=%s" % (sub.method, sub.path, option,
+                                         prop[:60]))
+                return unknown_property(prop, odata)
+        return None
 
     def unknown_params(self, sub, allowed):
         for k in sub.query:
@@ -496,12 +704,13 @@ class GraphHandler(mockserver.MockHandler):
             return ["id", "userPrincipalName", "displayName", "mail",
                     "givenName", "surname", "jobTitle"], None
         props = sel.split(",")
+        err = self.declared(sub, "$select", "User", "user", props)
+        if err:
+            return None, err
         for prop in props:
             if prop not in USER_PROPS:
-                return None, graph_error(
-                    400, "Request_BadRequest",
-                    "Could not find a property named '%s' on type "
-                    "'microsoft.graph.user'." % prop[:40])
+                # Declared, but not one this mock's tenant fills in.
+                return None, unknown_property(prop, "user")
         return props, None
 
     def sign_token(self, payload):
@@ -550,6 +759,11 @@ class GraphHandler(mockserver.MockHandler):
         flt = sub.arg("$filter")
         if flt is not None:
             # Only what dormant sends: one user by object id.
+            m = re.match(r"^(\w+) eq ", flt)
+            err = m and self.declared(sub, "$filter", "User", "user",
+                                      [m.group(1)])
+            if err:
+                return err
             m = re.match(r"^id eq '([0-9a-f-]{36})'$", flt)
             if not m or sub.arg("$skiptoken") is not None:
                 return graph_error(400, "Request_UnsupportedQuery",
@@ -596,6 +810,8 @@ class GraphHandler(mockserver.MockHandler):
         for i in range(offset, end):
             u = self.current(i)
             value.append({k: u[k] for k in props})
+        if value and st["faults"].get("users") == "undeclared":
+            value[0]["lastLoginDateTime"] = iso(st["now"])
         body = {"@odata.context": "%s/v1.0/$metadata#users(%s)" %
                 (st["base"], ",".join(props)), "value": value}
         if end < st["n"]:
@@ -662,6 +878,22 @@ class GraphHandler(mockserver.MockHandler):
                 else sub.body
         except ValueError:
             return graph_error(400, "BadRequest", "Invalid JSON body.")
+        types = self.server.state["types"]
+        if types and isinstance(body, dict):
+            known = types.structural("User")
+            for k in body:
+                if k not in known and not k.startswith("@odata."):
+                    with self.server.lock:
+                        self.server.state["public"]["rejected"].append(
+                            "PATCH %s body %s" % (sub.path, k[:60]))
+                    # The OData library's message for a property the
+                    # type does not declare.
+                    return graph_error(
+                        400, "BadRequest",
+                        "The property '%s' does not exist on type "
+                        "'microsoft.graph.user'. Make sure to only use "
+                        "property names that are defined by the type or "
+                        "mark the type as open type." % k[:60])
         if not isinstance(body, dict) or set(body) != {"accountEnabled"} or \
                 not isinstance(body["accountEnabled"], bool):
             return graph_error(400, "Request_BadRequest",
@@ -689,70 +921,125 @@ class GraphHandler(mockserver.MockHandler):
                          % self.server.state["base"], "value": True}
 
     def role_assignments(self, sub):
+        return self.role_listing(sub, "roles", "roleAssignments",
+                                 self.server.state["assignments"])
+
+    def role_eligibility(self, sub):
+        st = self.server.state
+        return self.role_listing(sub, "eligible",
+                                 "roleEligibilitySchedules", st["eligible"])
+
+    def role_listing(self, sub, kind, segment, items):
         st = self.server.state
         err = self.unknown_params(sub, {"$expand", "$skiptoken"})
         if err:
             return err
         expand = sub.arg("$expand")
+        rtype = "UnifiedRoleAssignment" if kind == "roles" else \
+            "UnifiedRoleEligibilitySchedule"
+        err = expand is not None and self.declared(
+            sub, "$expand", rtype, rtype[:1].lower() + rtype[1:],
+            expand.split(","), navigation=True)
+        if err:
+            return err
         if expand not in (None, "principal"):
             return graph_error(400, "Request_BadRequest",
                                "Expand is only supported on principal.")
-        err = self.authorize(sub, "roles")
+        err = self.authorize(sub, kind)
         if err:
             return err
-        items = st["assignments"]
+        if kind == "eligible" and st["no_p2"]:
+            # PIM needs Microsoft Entra ID P2 or Governance in the tenant.
+            return graph_error(403, "AadPremiumLicenseRequired",
+                               "The tenant needs to have Microsoft Entra "
+                               "ID P2 or Microsoft Entra ID Governance "
+                               "license.")
         offset = 0
         if sub.arg("$skiptoken") is not None:
             tok = self.open_token(sub.arg("$skiptoken"))
-            if not tok or tok.get("kind") != "roles" or \
+            if not tok or tok.get("kind") != kind or \
                     tok.get("e") != expand:
                 return self.expired_token()
             offset = tok["o"]
-        end = min(offset + 100, len(items))
+        err = self.fault(kind, offset)
+        if err:
+            return err
+        self.count(kind + "_page")
+        end = min(offset + st["page_size"], len(items))
         value = []
         for a in items[offset:end]:
             a = dict(a)
             p = a.pop("_principal")
-            if expand:
+            if expand and st["faults"].get(kind) != "no-principal":
                 a["principal"] = p
             value.append(a)
         body = {"@odata.context": "%s/v1.0/$metadata#roleManagement/"
-                "directory/roleAssignments" % st["base"], "value": value}
+                "directory/%s" % (st["base"], segment), "value": value}
         if end < len(items):
-            q = {"$skiptoken": self.sign_token({"o": end, "kind": "roles",
+            q = {"$skiptoken": self.sign_token({"o": end, "kind": kind,
                                                 "e": expand})}
             if expand:
                 q["$expand"] = expand
             body["@odata.nextLink"] = (
-                "%s/v1.0/roleManagement/directory/roleAssignments?%s" %
-                (st["base"], urllib.parse.urlencode(q, safe=",$")))
+                "%s/v1.0/roleManagement/directory/%s?%s" %
+                (st["base"], segment, urllib.parse.urlencode(q, safe=",$")))
         return 200, {}, body
+
+    def fault(self, kind, offset):
+        """A failure asked for with --fault KIND=MODE, or None."""
+        mode = self.server.state["faults"].get(kind)
+        if mode == "page2-garbage":
+            mode = "garbage" if offset > 0 else None
+        if mode == "garbage":
+            return 200, {}, "<html><body>upstream proxy error</body></html>"
+        if mode == "no-value":
+            return 200, {}, {"@odata.context": "x", "values": []}
+        if mode == "403":
+            return graph_error(403, "Authorization_RequestDenied",
+                               "Insufficient privileges to complete the "
+                               "operation.")
+        if mode == "500":
+            return graph_error(500, "InternalServerError",
+                               "Internal server error.")
+        return None
 
     def members(self, sub, gid):
         st = self.server.state
         err = self.unknown_params(sub, {"$select", "$skiptoken"})
         if err:
             return err
-        if sub.arg("$select") not in (None, "id"):
+        sel = sub.arg("$select")
+        err = sel is not None and self.declared(
+            sub, "$select", "DirectoryObject", "directoryObject",
+            sel.split(","))
+        if err:
+            return err
+        if sel not in (None, "id"):
             return graph_error(400, "Request_BadRequest",
                                "Unsupported $select.")
         err = self.authorize(sub, "members")
         if err:
             return err
-        if gid != st["group_id"]:
+        if gid not in st["groups"]:
             return self.not_found(gid)
-        members = st["group_members"]
+        members = st["groups"][gid]
         offset = 0
         if sub.arg("$skiptoken") is not None:
             tok = self.open_token(sub.arg("$skiptoken"))
             if not tok or tok.get("kind") != "members":
                 return self.expired_token()
             offset = tok["o"]
-        end = min(offset + 100, len(members))
+        err = self.fault("members", offset)
+        if err:
+            return err
+        end = min(offset + st["page_size"], len(members))
         body = {"@odata.context": "%s/v1.0/$metadata#directoryObjects(id)"
                 % st["base"],
                 "value": [{"@odata.type": "#microsoft.graph.user", "id": m}
                           for m in members[offset:end]]}
+        if st["faults"].get("members") == "nested-group":
+            body["value"].append({"@odata.type": "#microsoft.graph.group",
+                                  "id": "0000cccc-0000-4000-8000-0000000000c1"})
         if end < len(members):
             q = {"$select": "id",
                  "$skiptoken": self.sign_token({"o": end,
@@ -851,11 +1138,28 @@ def add_arguments(p):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--now", type=int, default=None)
     p.add_argument("--nonpremium", action="store_true")
+    p.add_argument("--no-p2", action="store_true",
+                   help="the tenant has no Entra ID P2: PIM calls fail")
     p.add_argument("--throttle-every", type=int, default=0)
     p.add_argument("--batch-throttle-every", type=int, default=0)
     p.add_argument("--latency-ms", type=int, default=0)
+    p.add_argument("--page-size", type=int, default=100,
+                   help="items a page of role assignments, eligibilities "
+                   "and group members")
+    p.add_argument("--fault", action="append", default=[],
+                   metavar="KIND=MODE",
+                   help="answer every KIND request (roles, eligible, "
+                   "members) badly: garbage (200 and not JSON), "
+                   "no-value (200, JSON without value), 403, 500, "
+                   "page2-garbage (the second page only); roles="
+                   "no-principal (principal left out despite $expand); "
+                   "members=nested-group (a group among the members); "
+                   "users=undeclared (a property User does not declare, "
+                   "which the self-check catches)")
     p.add_argument("--base", help="the URL clients reach us at (default "
                    "https://127.0.0.1:PORT)")
+    p.add_argument("--resource", help="the audience tokens are asked for "
+                   "(scope RESOURCE/.default; default: --base)")
 
 
 def setup(server, args):
@@ -883,39 +1187,68 @@ def setup(server, args):
     st["seed"] = args.seed
     st["now"] = args.now if args.now is not None else int(time.time())
     st["nonpremium"] = args.nonpremium
+    st["no_p2"] = args.no_p2
     st["throttle_every"] = args.throttle_every
     st["batch_throttle_every"] = args.batch_throttle_every
     st["latency"] = args.latency_ms / 1000.0
+    st["page_size"] = args.page_size
+    st["faults"] = dict(f.split("=", 1) for f in args.fault)
     st["base"] = args.base or "https://127.0.0.1:%d" % server.port
+    st["resource"] = args.resource or st["base"]
+    st["types"] = load_types()
     st["key"] = secrets.token_bytes(32)
     st["tokens"] = {}
     st["jtis"] = set()
     st["rng"] = random.Random(args.seed)
-    st["group_id"] = "0000aaaa-0000-4000-8000-00000000beef"
-    st["group_members"] = [user_id(i, args.seed)
-                           for i in group_admins(args.users)]
+    group_id = "0000aaaa-0000-4000-8000-00000000beef"
+    eligible_group = "0000aaaa-0000-4000-8000-0000000e11e1"
+    st["groups"] = {
+        group_id: [user_id(i, args.seed) for i in group_admins(args.users)],
+        eligible_group: [user_id(i, args.seed)
+                         for i in eligible_group_admins(args.users)]}
+
+    def item(k, role, pid, ptype):
+        return {"id": "assignment-%d" % k, "roleDefinitionId": role,
+                "principalId": pid, "directoryScopeId": "/",
+                "_principal": {"@odata.type": "#microsoft.graph." + ptype,
+                               "id": pid}}
     assignments = []
     k = 0
     for i in direct_admins(args.users):
         for role in ([ROLE_GA, ROLE_UA] if i % 2000 == 7 else [ROLE_GA]):
             k += 1
-            assignments.append({
-                "id": "assignment-%d" % k, "roleDefinitionId": role,
-                "principalId": user_id(i, args.seed), "directoryScopeId": "/",
-                "_principal": {"@odata.type": "#microsoft.graph.user",
-                               "id": user_id(i, args.seed)}})
-    for pid, ptype in ((st["group_id"], "group"),
+            assignments.append(item(k, role, user_id(i, args.seed), "user"))
+    for pid, ptype in ((group_id, "group"),
                        ("0000bbbb-0000-4000-8000-0000000000a1",
                         "servicePrincipal")):
         k += 1
-        assignments.append({
-            "id": "assignment-%d" % k, "roleDefinitionId": ROLE_UA,
-            "principalId": pid, "directoryScopeId": "/",
-            "_principal": {"@odata.type": "#microsoft.graph." + ptype,
-                           "id": pid}})
+        assignments.append(item(k, ROLE_UA, pid, ptype))
     st["assignments"] = assignments
+    # unifiedRoleEligibilitySchedule: what an eligibility adds to the
+    # assignment's properties (memberType, scheduleInfo, status, ...).
+    eligible = []
+    for i in eligible_admins(args.users):
+        k += 1
+        eligible.append(item(k, ROLE_GA, user_id(i, args.seed), "user"))
+    k += 1
+    eligible.append(item(k, ROLE_GA, eligible_group, "group"))
+    for e in eligible:
+        e.update({"memberType": "Direct", "status": "Provisioned",
+                  "createdUsing": e["id"],
+                  "createdDateTime": iso(st["now"] - 30 * DAY),
+                  "modifiedDateTime": None, "appScopeId": None,
+                  "scheduleInfo": {"startDateTime":
+                                   iso(st["now"] - 30 * DAY),
+                                   "recurrence": None,
+                                   "expiration": {"type": "noExpiration",
+                                                  "endDateTime": None,
+                                                  "duration": None}}})
+    st["eligible"] = eligible
     st["public"] = {"counts": {}, "events": [], "enabled": {},
-                    "token_requests": [], "tops": [], "batch_sizes": []}
+                    "token_requests": [], "tops": [], "batch_sizes": [],
+                   "scopes": [], "kinds": [], "rejected": [],
+                   "selfcheck": [],
+                   "types": st["types"] and st["types"].path}
 
 
 if __name__ == "__main__":
