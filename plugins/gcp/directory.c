@@ -5,9 +5,12 @@
  *   GET   /admin/directory/v1/users?customer=my_customer (or domain=...)
  *         &maxResults=500&projection=basic&viewType=admin_view&fields=...
  *         &pageToken=...
- *   GET   /admin/directory/v1/users/{userKey}?...&fields=...
+ *   GET   /admin/directory/v1/users/{userKey}?projection=basic
+ *         &viewType=admin_view&fields=...
  *   PATCH /admin/directory/v1/users/{userKey}?fields=...
  *         {"suspended": true | false}
+ * Each request carries only the query parameters its method declares
+ * (projection and viewType belong to list and get, not to patch).
  * userKey is the numeric id: it never changes, unlike the primary email.
  *
  * fields= ("Performance tips", "Partial response") asks only for what the
@@ -410,10 +413,14 @@ one_user(struct gcp_live *g, const char *id, const char *patch,
 		                       "%s: out of memory", what);
 		goto out;
 	}
-	st = dormant_buf_appendf(&url,
-	                         "%s" USERS_PATH "/%s?projection=basic"
-	                         "&viewType=admin_view&fields=%s",
-	                         g->endpoint, id, fields);
+	/* users.get declares projection and viewType; users.patch declares
+	 * none of them (only userKey, the body and the standard parameters
+	 * such as fields: the generated client @googleapis/admin,
+	 * Params$Resource$Users$Patch), and a strict server answers an
+	 * undeclared one with 400 "Cannot bind query parameter". */
+	st = dormant_buf_appendf(
+	        &url, "%s" USERS_PATH "/%s?%sfields=%s", g->endpoint, id,
+	        patch ? "" : "projection=basic&viewType=admin_view&", fields);
 	if (st != DORMANT_OK) {
 		st = dormant_error_set(err, st, "%s: out of memory", what);
 		goto out;
