@@ -35,7 +35,7 @@ The domain: --users N users, user i's every field a pure function of
 Faults on demand: --throttle-list N (the first N users.list calls get 403
 userRateLimitExceeded; --throttle-status 429 for rateLimitExceeded),
 --throttle-always, --fault KIND:PAGE (badjson, http500, loop, nolastlogin,
-badtime), --latency-ms (every answer takes that long), --token-ttl,
+badtime; http500:get fails every users.get), --latency-ms (every answer takes that long), --token-ttl,
 --clock-skew, --fresh-login (users.get sees a sign-in users.list did not).
 
 Control paths (not counted): GET /_mock/gcp/state (tokens issued per
@@ -822,6 +822,18 @@ class GoogleHandler(mockserver.MockHandler):
                 user.pop(k, None)
         return user
 
+    def subject_user(self, email):
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        return {"kind": "admin#directory#user",
+                "id": str(2 * ID_BASE + int(digest[:12], 16)),
+                "primaryEmail": email,
+                "name": {"fullName": email.split("@")[0]},
+                "isAdmin": email in self.st["admins"],
+                "isDelegatedAdmin": False, "suspended": False,
+                "archived": False, "customerId": CUSTOMER_ID,
+                "orgUnitPath": "/", "creationTime": "2020-01-01T00:00:00.000Z",
+                "lastLoginTime": fmt_ms(self.st["now"] - 3600, 0)}
+
     def user_index(self, key):
         key = urllib.parse.unquote(key)
         a = self.st["args"]
@@ -939,6 +951,21 @@ class GoogleHandler(mockserver.MockHandler):
             return
         if self.authorize(req, False) is None:
             return
+        if "http500" in self.st["faults"].get("get", set()):
+            return self.send_compact(500, google_error(
+                500, "Backend Error", "backendError", "INTERNAL"))
+        key = urllib.parse.unquote(match.group(1))
+        if key in self.st["admins"] or key in self.st["non_admins"]:
+            # The subjects are users of the domain too (outside the
+            # numbered ones, which stay the domain's truth).
+            tree = self.fields_of(req, "users.get", self.st["desc"]["user"])
+            if tree is None:
+                return
+            with self.server.lock:
+                self.st["subject_gets"] += 1
+            self.accepted("users.get " + self.token_scope)
+            return self.send_compact(200, apply_fields(
+                self.subject_user(key), tree))
         i = self.user_index(match.group(1))
         if i is None:
             return self.not_found()
@@ -1016,6 +1043,7 @@ class GoogleHandler(mockserver.MockHandler):
                        "throttled": s["throttled"],
                        "fields_seen": sorted(s["fields_seen"]),
                        "accepted": dict(s["accepted"]),
+                       "subject_gets": s["subject_gets"],
                        "rejected": list(s["rejected"]),
                        "live_tokens": len(s["tokens"])}
             return self.send_json(200, out)
@@ -1062,7 +1090,7 @@ def add_arguments(p):
                    "hour before --now (since the listing)")
     p.add_argument("--fault", action="append", default=[],
                    help="KIND:PAGE, KIND in badjson, http500, loop, "
-                   "nolastlogin, badtime")
+                   "nolastlogin, badtime; or http500:get")
 
 
 def setup(server, args):
@@ -1072,7 +1100,8 @@ def setup(server, args):
     faults = {}
     for spec in args.fault:
         kind, page = spec.split(":")
-        faults.setdefault(int(page), set()).add(kind)
+        faults.setdefault(page if page == "get" else int(page),
+                          set()).add(kind)
     quota = (0, 1.0)
     if args.quota:
         limit, window = args.quota.split("/")
@@ -1088,7 +1117,7 @@ def setup(server, args):
         "secret": secrets.token_bytes(32), "tokens": {}, "issued": {},
         "assertions": [], "patches": [], "overrides": {},
         "list_calls": 0, "gets": 0, "throttled": 0, "fields_seen": set(),
-        "accepted": {}, "rejected": [], "desc": load_description(),
+        "accepted": {}, "rejected": [], "subject_gets": 0, "desc": load_description(),
         "faults": faults, "quota": quota, "calls": {},
         "fresh": {int(x) for x in args.fresh_login.split(",") if x},
     })
