@@ -745,6 +745,9 @@ class GoogleHandler(mockserver.MockHandler):
                             "Field '%s' could not be found in request "
                             "message." % (name, name))
                 return True
+            # A single-valued parameter given twice, and a value that is
+            # not of its type: refused with messages shaped like Google's
+            # binding errors (their exact wording is not documented).
             if len(values) > 1:
                 self.reject(method, "Invalid JSON payload received. Field "
                             "'%s' is repeated in the query but is not a "
