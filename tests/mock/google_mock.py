@@ -104,14 +104,18 @@ METHODS = {
 # Values of the enum parameters. The generated client keeps only each
 # parameter's description ("What subset of fields to fetch for this
 # user."), not its enum: these come from the Directory API reference
-# (users.list, users.get: "Query parameters"), and are checked only where
-# the description declares the parameter for the method.
+# (users.list, users.get: "Query parameters", each enum's values), and are
+# checked only where the description declares the parameter for the
+# method.
 ENUMS = {
     "projection": ("basic", "custom", "full"),
     "viewType": ("admin_view", "domain_public"),
     "orderBy": ("email", "familyName", "givenName"),
     "sortOrder": ("ASCENDING", "DESCENDING"),
-    "alt": ("json",),
+    "event": ("add", "delete", "makeAdmin", "undelete", "update"),
+    # The system parameters' enums (discovery document "parameters").
+    "alt": ("json", "media", "proto"),
+    "$.xgafv": ("1", "2"),
 }
 
 
@@ -496,6 +500,7 @@ class GoogleHandler(mockserver.MockHandler):
         ("GET", r"^/admin/directory/v1/users$", "users_list"),
         ("GET", r"^/admin/directory/v1/users/([^/]+)$", "users_get"),
         ("PATCH", r"^/admin/directory/v1/users/([^/]+)$", "users_patch"),
+        ("PUT", r"^/admin/directory/v1/users/([^/]+)$", "users_update"),
     ]
 
     @property
@@ -1032,6 +1037,16 @@ class GoogleHandler(mockserver.MockHandler):
         self.accepted("users.patch suspended=%s %s" % (
             "true" if patch["suspended"] else "false", self.token_scope))
         self.send_compact(200, apply_fields(user, tree))
+
+    def users_update(self, req, match):
+        """users.update replaces the whole User: a client that sent only
+        {"suspended": true} would blank every other property. Declared by
+        Google, so its parameters are checked as such, but dormant must
+        never send it: always refused, and noted."""
+        if self.unknown_params(req, "users.update"):
+            return
+        return self.reject("users.update", "mock: dormant must not replace "
+                           "a user (users.update); it patches")
 
     # -- control --------------------------------------------------------
 
