@@ -324,6 +324,19 @@ test_files(void)
 	          DORMANT_ERR_PARSE,
 	          "[1]: users[1] (id 2): no \"primaryEmail\"", 0,
 	          "array: a bad second page delivers nobody");
+	{
+		/* The same file again: the failed scope is still named
+		 * after the customerId page 1 gave, not "my_customer". */
+		struct verdict_sink v;
+
+		ok(list(path, NULL, &v, &err) == DORMANT_ERR_PARSE &&
+		           v.users == 0 && v.scopes == 1 &&
+		           strcmp(v.scope, "C1") == 0,
+		   "a bad second page: the scope is still its customerId "
+		   "(%s)",
+		   v.scope);
+		sink_free(&v);
+	}
 	file_case(path, "[]", DORMANT_ERR_PARSE, "empty array", 0,
 	          "empty array");
 	file_case(path, "[{\"users\":[],\"nextPageToken\":\"a\"}, 3]",

@@ -5,9 +5,12 @@
  *   GET   /admin/directory/v1/users?customer=my_customer (or domain=...)
  *         &maxResults=500&projection=basic&viewType=admin_view&fields=...
  *         &pageToken=...
- *   GET   /admin/directory/v1/users/{userKey}?...&fields=...
+ *   GET   /admin/directory/v1/users/{userKey}?projection=basic
+ *         &viewType=admin_view&fields=...
  *   PATCH /admin/directory/v1/users/{userKey}?fields=...
  *         {"suspended": true | false}
+ * Each request carries only the query parameters its method declares
+ * (projection and viewType belong to list and get, not to patch).
  * userKey is the numeric id: it never changes, unlike the primary email.
  *
  * fields= ("Performance tips", "Partial response") asks only for what the
@@ -29,6 +32,7 @@
 
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
+#include <dormant/json.h>
 #include <dormant/timeutil.h>
 
 #include "api_error.h"
@@ -281,6 +285,96 @@ mono_ms(void)
 	return dormant_monotonic_ns() / 1000000;
 }
 
+/* A customer id as the Directory API writes it (C03az79cb): it becomes
+ * the scope in reports. */
+static bool
+customer_id_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		if (!((s[n] >= 'a' && s[n] <= 'z') ||
+		      (s[n] >= 'A' && s[n] <= 'Z') ||
+		      (s[n] >= '0' && s[n] <= '9')))
+			return false;
+	return n > 0 && n <= GCP_CUSTOMER_ID_MAX;
+}
+
+/* The customer id behind my_customer, from users.get of the subject: an
+ * admin of that very customer, whose User resource carries customerId
+ * (Directory API reference, "Resource: User"; the read scope the listing
+ * already has suffices, where customers.get would need another scope that
+ * domain-wide delegation may not allow). One attempt: it only names the
+ * scope of a listing that already failed. */
+static bool
+subject_customer_id(struct gcp_live *g, char *out, size_t size)
+{
+	struct dormant_error e2;
+	struct dormant_http_response resp = {0};
+	struct dormant_http *http = NULL;
+	struct dormant_buf url;
+	char *key = dormant_http_urlencode(g->subject);
+	cJSON *root = NULL;
+	const char *id = NULL;
+	bool ok = false;
+
+	dormant_buf_init(&url, 0);
+	if (!key || gcp_live_http_new_once(g, &http, &e2) != DORMANT_OK)
+		goto out;
+	if (dormant_buf_appendf(&url,
+	                        "%s" USERS_PATH "/%s?projection=basic"
+	                        "&viewType=admin_view&fields=customerId",
+	                        g->endpoint, key) != DORMANT_OK)
+		goto out;
+	if (call(g, http, GCP_SCOPE_READ, "GET", url.data, NULL,
+	         "users.get of the subject", &resp, &e2) != DORMANT_OK ||
+	    resp.status != 200)
+		goto out;
+	if (dormant_json_parse(resp.body, resp.body_len, "users.get", &root,
+	                       &e2) != DORMANT_OK ||
+	    !cJSON_IsObject(root) ||
+	    dormant_json_string(root, "customerId", &id, &e2) != DORMANT_OK ||
+	    !id || !customer_id_valid(id))
+		goto out;
+	ok = snprintf(out, size, "%s", id) < (int)size;
+out:
+	cJSON_Delete(root);
+	dormant_http_response_clear(&resp);
+	dormant_http_free(http);
+	dormant_buf_free(&url);
+	free(key);
+	return ok;
+}
+
+/* A listing of customer=my_customer failed before any page named the
+ * customer: the scope would be reported as "my_customer", which says
+ * nothing when several Workspace accounts are scanned. Name the real id
+ * when the subject's own User tells it, and say that it is unknown when
+ * not. Failures of the token or of the subject's rights would fail that
+ * request the same way: not tried then. */
+static void
+name_failed_scope(struct gcp_live *g, enum dormant_status st,
+                  struct dormant_sink *sink, struct dormant_error *err)
+{
+	char id[GCP_CUSTOMER_ID_MAX + 1];
+	bool tried = st != DORMANT_ERR_AUTH && st != DORMANT_ERR_PERMISSION &&
+	             st != DORMANT_ERR_CONFIG && st != DORMANT_ERR_NOMEM;
+	char msg[DORMANT_ERROR_MAX];
+
+	if (tried && subject_customer_id(g, id, sizeof(id))) {
+		if (sink->set_scope)
+			sink->set_scope(sink, id);
+		return;
+	}
+	if (!err)
+		return;
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	dormant_error_set(
+	        err, st, "%s (customer id behind my_customer unknown: %s)", msg,
+	        tried ? "users.get of the subject failed too"
+	              : "no page was read");
+}
+
 enum dormant_status
 gcp_directory_list(struct gcp_live *g, struct dormant_sink *sink,
                    struct dormant_error *err)
@@ -362,6 +456,9 @@ gcp_directory_list(struct gcp_live *g, struct dormant_sink *sink,
 		             ls.users, page,
 		             (double)(mono_ms() - start) / 1000.0);
 out:
+	if (st != DORMANT_OK && st != DORMANT_ERR_CANCELLED && !g->domain &&
+	    !ls.scope_announced && strcmp(g->customer, "my_customer") == 0)
+		name_failed_scope(g, st, sink, err);
 	dormant_http_response_clear(&resp);
 	dormant_http_free(http);
 	free(url);
@@ -410,10 +507,14 @@ one_user(struct gcp_live *g, const char *id, const char *patch,
 		                       "%s: out of memory", what);
 		goto out;
 	}
-	st = dormant_buf_appendf(&url,
-	                         "%s" USERS_PATH "/%s?projection=basic"
-	                         "&viewType=admin_view&fields=%s",
-	                         g->endpoint, id, fields);
+	/* users.get declares projection and viewType; users.patch declares
+	 * none of them (only userKey, the body and the standard parameters
+	 * such as fields: the generated client @googleapis/admin,
+	 * Params$Resource$Users$Patch), and a strict server answers an
+	 * undeclared one with 400 "Cannot bind query parameter". */
+	st = dormant_buf_appendf(
+	        &url, "%s" USERS_PATH "/%s?%sfields=%s", g->endpoint, id,
+	        patch ? "" : "projection=basic&viewType=admin_view&", fields);
 	if (st != DORMANT_OK) {
 		st = dormant_error_set(err, st, "%s: out of memory", what);
 		goto out;

@@ -94,7 +94,7 @@ conf_long(const struct dormant_host *host, const char *key, long min, long max,
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < min || n > max)
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                         "gcp: %s: must be a whole number from "
+		                         "%s: must be a whole number from "
 		                         "%ld to %ld, not \"%.40s\"",
 		                         key, min, max, v);
 	*out = n;
@@ -120,7 +120,7 @@ open_live(struct gcp *g, struct dormant_error *err)
 	if (!c.credentials_file)
 		return dormant_error_set(
 		        err, DORMANT_ERR_CONFIG,
-		        "gcp: no credentials: set [gcp] credentials_file or "
+		        "no credentials: set [gcp] credentials_file or "
 		        "GOOGLE_APPLICATION_CREDENTIALS to a service-account "
 		        "JSON key (or users_file for exported data)");
 	st = conf_long(host, "requests_per_minute", 1, 1000000, GCP_DEFAULT_RPM,
@@ -153,14 +153,13 @@ gcp_open(const struct dormant_host *host, void **handle,
 	*handle = NULL;
 	if (host->struct_size < offsetof(struct dormant_host, core)) {
 		st = dormant_error_set(err, DORMANT_ERR_PLUGIN,
-		                       "gcp: host table too small (%u bytes)",
+		                       "host table too small (%u bytes)",
 		                       (unsigned)host->struct_size);
 		goto out;
 	}
 	g = calloc(1, sizeof(*g));
 	if (!g) {
-		st = dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                       "gcp: out of memory");
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	g->host = host;
@@ -197,10 +196,12 @@ gcp_scope_label(void *handle, size_t scope)
 }
 
 /* One pass over the pages of a parsed file: checks only (sink NULL) or
- * delivers. */
+ * delivers. A check that fails still names the scope through `announce`
+ * when a page before the bad one gave the customerId: the report then
+ * says which customer's export is broken rather than "my_customer". */
 static enum dormant_status
 pass(const struct gcp *g, const cJSON *root, struct dormant_sink *sink,
-     struct dormant_error *err)
+     struct dormant_sink *announce, struct dormant_error *err)
 {
 	/* Room for the file name in messages; a longer path is cut, which
 	 * only shortens the message. */
@@ -255,6 +256,9 @@ pass(const struct gcp *g, const cJSON *root, struct dormant_sink *sink,
 		}
 	}
 out:
+	if (st != DORMANT_OK && announce && !ls.scope_announced && !g->domain &&
+	    ls.customer_id && announce->set_scope)
+		announce->set_scope(announce, ls.customer_id);
 	free(token);
 	gcp_users_listing_free(&ls);
 	return st;
@@ -280,10 +284,10 @@ gcp_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 	                        &root, err);
 	if (st != DORMANT_OK)
 		goto out;
-	st = pass(g, root, NULL, err);
+	st = pass(g, root, NULL, sink, err);
 	if (st != DORMANT_OK)
 		goto out;
-	st = pass(g, root, sink, err);
+	st = pass(g, root, sink, sink, err);
 out:
 	cJSON_Delete(root);
 	dormant_buf_free(&b);

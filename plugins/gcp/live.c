@@ -85,26 +85,25 @@ gcp_live_open(const struct dormant_host *host, const struct gcp_live_config *c,
 	if (!c->subject || !*c->subject) {
 		st = dormant_error_set(
 		        err, DORMANT_ERR_CONFIG,
-		        "gcp: subject: set it to the primary email "
+		        "subject: set it to the primary email "
 		        "of the Workspace admin the service "
 		        "account acts as (domain-wide delegation)");
 		goto out;
 	}
 	if (!subject_valid(c->subject)) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                       "gcp: subject: not an email address");
+		                       "subject: not an email address");
 		goto out;
 	}
 	if (c->domain && !domain_valid(c->domain)) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                       "gcp: domain: not a domain name");
+		                       "domain: not a domain name");
 		goto out;
 	}
 	if (c->customer && !customer_valid(c->customer)) {
-		st = dormant_error_set(
-		        err, DORMANT_ERR_CONFIG,
-		        "gcp: customer: not a customer id (such as "
-		        "C03az79cb) nor my_customer");
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "customer: not a customer id (such as "
+		                       "C03az79cb) nor my_customer");
 		goto out;
 	}
 	/* users.list takes one or the other ("You must provide either the
@@ -112,20 +111,18 @@ gcp_live_open(const struct dormant_host *host, const struct gcp_live_config *c,
 	 * which one is meant. */
 	if (c->customer && c->domain) {
 		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                       "gcp: set customer or domain, not both");
+		                       "set customer or domain, not both");
 		goto out;
 	}
 	if (!https_base(endpoint)) {
-		st = dormant_error_set(
-		        err, DORMANT_ERR_CONFIG,
-		        "gcp: directory_endpoint: not an https:// "
-		        "URL");
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "directory_endpoint: not an https:// "
+		                       "URL");
 		goto out;
 	}
 	g = calloc(1, sizeof(*g));
 	if (!g) {
-		st = dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                       "gcp: out of memory");
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	g->host = host;
@@ -142,8 +139,7 @@ gcp_live_open(const struct dormant_host *host, const struct gcp_live_config *c,
 	g->pacer = dormant_ratelimit_new((double)g->rpm / 60.0, 1);
 	gcp_tokens_init(&g->tokens, &g->key, g->subject, host);
 	if (!g->endpoint || !g->credentials || !g->pacer) {
-		st = dormant_error_set(err, DORMANT_ERR_NOMEM,
-		                       "gcp: out of memory");
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	n = strlen(g->endpoint);
@@ -152,18 +148,22 @@ gcp_live_open(const struct dormant_host *host, const struct gcp_live_config *c,
 
 	st = gcp_sa_key_load(c->credentials_file, &g->key, err);
 	if (st != DORMANT_OK) {
-		dormant_error_prefix(err, "gcp: credentials");
+		dormant_error_prefix(err, "credentials");
 		goto out;
 	}
 	/* The key file holds a private key: say so when others can read it,
 	 * as ssh does (refusing would break keys that a secrets manager
-	 * mounts read-only with its own permissions). */
-	if (stat(c->credentials_file, &sb) == 0 && (sb.st_mode & 077) &&
+	 * mounts read-only with its own permissions). Writable counts too:
+	 * whoever may rewrite it may point token_uri at themselves and
+	 * collect signed assertions. */
+	if (stat(c->credentials_file, &sb) == 0 && (sb.st_mode & 066) &&
 	    host->log)
 		host->log(host, DORMANT_LOG_WARNING,
-		          "%s holds a private key and is readable by group or "
-		          "others; chmod 600 it",
-		          c->credentials_file);
+		          "%s holds a private key and is %s by group or "
+		          "others (mode %04o); chmod 600 it",
+		          c->credentials_file,
+		          sb.st_mode & 044 ? "readable" : "writable",
+		          (unsigned)(sb.st_mode & 07777));
 	*out = g;
 	g = NULL;
 out:
@@ -187,12 +187,12 @@ gcp_live_close(struct gcp_live *g)
 	free(g);
 }
 
-enum dormant_status
-gcp_live_http_new(struct gcp_live *g, struct dormant_http **out,
-                  struct dormant_error *err)
+static enum dormant_status
+http_new(struct gcp_live *g, unsigned attempts, struct dormant_http **out,
+         struct dormant_error *err)
 {
 	struct dormant_http_options o = {
-	        .max_attempts = g->retries + 1,
+	        .max_attempts = attempts,
 	        .backoff_base_ms = BACKOFF_BASE_MS,
 	        .backoff_max_ms = BACKOFF_MAX_MS,
 	        .max_body_bytes = MAX_BODY,
@@ -200,6 +200,20 @@ gcp_live_http_new(struct gcp_live *g, struct dormant_http **out,
 	};
 
 	return dormant_http_new(&o, out, err);
+}
+
+enum dormant_status
+gcp_live_http_new(struct gcp_live *g, struct dormant_http **out,
+                  struct dormant_error *err)
+{
+	return http_new(g, g->retries + 1, out, err);
+}
+
+enum dormant_status
+gcp_live_http_new_once(struct gcp_live *g, struct dormant_http **out,
+                       struct dormant_error *err)
+{
+	return http_new(g, 1, out, err);
 }
 
 enum dormant_status

@@ -75,6 +75,11 @@ enum dormant_status gcp_live_http_new(struct gcp_live *g,
                                       struct dormant_http **out,
                                       struct dormant_error *err);
 #define gcp_live_http_free dormant_http_free
+/* The same with a single attempt: for a request whose failure costs
+ * nothing but a detail, not worth the retries' minutes. */
+enum dormant_status gcp_live_http_new_once(struct gcp_live *g,
+                                           struct dormant_http **out,
+                                           struct dormant_error *err);
 
 /* An idle client from the pool (or a new one), and back: actions reuse
  * connections without sharing a client between threads. */

@@ -63,9 +63,10 @@ tests_test_gcp_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # ...and whole scans through the dormant binary, verdicts compared one by
 # one with the mock's truth.
-TESTS += tests/gcp_actions.test tests/gcp_live.test tests/gcp_disable.test
+TESTS += tests/gcp_actions.test tests/gcp_live.test tests/gcp_disable.test \
+	tests/gcp_declared.test
 dist_check_SCRIPTS += tests/gcp_actions.test tests/gcp_live.test \
-	tests/gcp_disable.test
+	tests/gcp_disable.test tests/gcp_declared.test
 EXTRA_DIST += tests/mock/google_mock.py docs/gcp.md
 
 # The parsers of the live path's answers (token endpoint, Google errors,

@@ -16,6 +16,7 @@
 . "$top_srcdir/tests/mock/mock.sh"
 
 mock_require
+api_require google-admin
 unset GOOGLE_APPLICATION_CREDENTIALS
 GM="$top_srcdir/tests/mock/google_mock.py"
 USERS=${BENCH_GCP_USERS:-100000}

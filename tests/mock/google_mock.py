@@ -14,15 +14,19 @@ apart around the mock's clock. Errors are the real ones: 401
 unauthorized_client (no delegation for a scope), 400 invalid_grant (clock,
 subject, signature, audience).
 
-Directory API (/admin/directory/v1/users...): every call needs a Bearer
-token the token endpoint issued and not expired or revoked, with a scope
-that allows the call (a readonly token cannot suspend: 403
-insufficientPermissions), made as an admin subject (else 403 forbidden).
-users.list takes customer or domain, maxResults 1..500, rejects unknown
-query parameters, pages with opaque HMAC-signed tokens bound to the query,
-and honours fields= (a field outside the User schema is a 400). Quota:
---quota N/SECONDS per subject answers 403 userRateLimitExceeded past the
-limit, as the real 2,400-a-minute quota does.
+Directory API (/admin/directory/v1/users...), as Google's own description
+declares it: the generated client @googleapis/admin (load_description
+below) gives each method's query parameters, the User resource's
+properties (fields= masks, PATCH bodies) and each route; anything else
+is Google's 400 INVALID_ARGUMENT ("Cannot bind query parameter", "Cannot
+find field"). Every call needs a Bearer token the token endpoint issued
+and not expired or revoked, with a scope that allows the call (a
+readonly token cannot suspend: 403 insufficientPermissions), made as an
+admin subject (else 403 forbidden). users.list takes customer or domain,
+maxResults 1..500, pages with opaque HMAC-signed tokens bound to the
+query, and honours fields=. Quota: --quota N/SECONDS per subject answers
+403 userRateLimitExceeded past the limit, as the real 2,400-a-minute
+quota does.
 
 The domain: --users N users, user i's every field a pure function of
 (i, --seed, --now), so that a test can recompute the truth (make_user, and
@@ -31,11 +35,12 @@ The domain: --users N users, user i's every field a pure function of
 Faults on demand: --throttle-list N (the first N users.list calls get 403
 userRateLimitExceeded; --throttle-status 429 for rateLimitExceeded),
 --throttle-always, --fault KIND:PAGE (badjson, http500, loop, nolastlogin,
-badtime), --latency-ms (every answer takes that long), --token-ttl,
+badtime; http500:get fails every users.get), --latency-ms (every answer takes that long), --token-ttl,
 --clock-skew, --fresh-login (users.get sees a sign-in users.list did not).
 
 Control paths (not counted): GET /_mock/gcp/state (tokens issued per
-scope, assertions seen, patches, list calls, throttled answers), POST
+scope, assertions seen, patches, list calls, throttled answers, calls
+accepted by method and token scope, requests rejected as undeclared), POST
 /_mock/gcp/revoke (revoke every token), POST /_mock/gcp/login?id=ID&time=T
 (the user signs in).
 
@@ -48,6 +53,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import socket
 import sys
@@ -71,37 +77,166 @@ ID_BASE = 10 ** 20  # user ids are 21 digits, as Google's
 NEVER = "1970-01-01T00:00:00.000Z"
 DAY = 86400
 
-# users.list query parameters (Directory API reference, users.list, plus
-# the system parameters every Google API takes).
-LIST_PARAMS = {"customer", "domain", "maxResults", "pageToken", "fields",
-               "projection", "viewType", "orderBy", "sortOrder", "query",
-               "showDeleted", "customFieldMask", "event", "prettyPrint",
-               "alt", "quotaUser"}
-GET_PARAMS = {"fields", "projection", "viewType", "customFieldMask",
-              "prettyPrint", "alt", "quotaUser"}
+ANY = object()  # a property whose members the description leaves open
 
-# The User resource's members (Directory API reference, "Resource: User"),
-# for fields= validation; None = a leaf, a dict = its members, ANY = any.
-ANY = object()
-USER_SCHEMA = {
-    "kind": None, "etag": None, "id": None, "primaryEmail": None,
-    "name": {"givenName": None, "familyName": None, "fullName": None,
-             "displayName": None},
-    "isAdmin": None, "isDelegatedAdmin": None, "lastLoginTime": None,
-    "creationTime": None, "agreedToTerms": None, "suspended": None,
-    "suspensionReason": None, "archived": None,
-    "changePasswordAtNextLogin": None, "ipWhitelisted": None,
-    "emails": ANY, "phones": ANY, "addresses": ANY, "organizations": ANY,
-    "externalIds": ANY, "relations": ANY, "aliases": None,
-    "nonEditableAliases": None, "customerId": None, "orgUnitPath": None,
-    "isMailboxSetup": None, "isEnrolledIn2Sv": None,
-    "isEnforcedIn2Sv": None, "includeInGlobalAddressList": None,
-    "thumbnailPhotoUrl": None, "thumbnailPhotoEtag": None,
-    "recoveryEmail": None, "recoveryPhone": None, "languages": ANY,
-    "gender": ANY, "customSchemas": ANY, "deletionTime": None,
+# -- what Google's own description declares ---------------------------------
+#
+# The generated Admin SDK client, @googleapis/admin, is Google's Directory
+# API discovery document turned into TypeScript: build/directory_v1.d.ts
+# declares each method's parameters (interface Params$Resource$Users$Get
+# etc., each extending StandardParameters, the system parameters every
+# Google API takes) and each resource's properties (Schema$User, ...);
+# build/directory_v1.js gives each method's HTTP verb, URL template and
+# path parameters. The mock accepts what they declare and nothing else, so
+# that a parameter the client's authors put on the wrong method is a 400
+# here as it is at Google.
+
+# Members of StandardParameters that are the generated client's own, not
+# wire parameters ("Auth client or API Key for the request").
+CLIENT_ONLY = {"auth"}
+# The methods the mock serves: (resource method, Params interface).
+METHODS = {
+    "users.list": "Params$Resource$Users$List",
+    "users.get": "Params$Resource$Users$Get",
+    "users.patch": "Params$Resource$Users$Patch",
+    "users.update": "Params$Resource$Users$Update",
 }
-LIST_SCHEMA = {"kind": None, "etag": None, "trigger_event": None,
-               "nextPageToken": None, "users": USER_SCHEMA}
+# Values of the enum parameters. The generated client keeps only each
+# parameter's description ("What subset of fields to fetch for this
+# user."), not its enum: these come from the Directory API reference
+# (users.list, users.get: "Query parameters", each enum's values), and are
+# checked only where the description declares the parameter for the
+# method.
+ENUMS = {
+    "projection": ("basic", "custom", "full"),
+    "viewType": ("admin_view", "domain_public"),
+    "orderBy": ("email", "familyName", "givenName"),
+    "sortOrder": ("ASCENDING", "DESCENDING"),
+    "event": ("add", "delete", "makeAdmin", "undelete", "update"),
+    # The system parameters' enums (discovery document "parameters").
+    "alt": ("json", "media", "proto"),
+    "$.xgafv": ("1", "2"),
+}
+
+
+def parse_interfaces(text):
+    """{name: (base or None, {property: type text})} of every interface of
+    a generated .d.ts; a multi-line type (an index signature) is '{...}'."""
+    out = {}
+    lines = text.splitlines()
+    i = 0
+    head = re.compile(r"^    (?:export )?interface (\S+?)"
+                      r"(?: extends (\S+))? \{$")
+    prop = re.compile(r"^        ('[^']+'|[A-Za-z_$][\w$]*)\??: (.*?);?$")
+    while i < len(lines):
+        m = head.match(lines[i])
+        i += 1
+        if not m:
+            continue
+        props = {}
+        comment = False
+        while i < len(lines) and lines[i] != "    }":
+            ln = lines[i]
+            i += 1
+            s = ln.strip()
+            if comment or s.startswith("/*"):
+                comment = not s.endswith("*/")
+                continue
+            p = prop.match(ln)
+            if not p:
+                continue
+            typ = p.group(2)
+            if typ.endswith("{"):
+                while i < len(lines) and \
+                        not lines[i].startswith("        }"):
+                    i += 1
+                i += 1
+                typ = "{...}"
+            props[p.group(1).strip("'")] = typ
+        i += 1
+        out[m.group(1)] = (m.group(2), props)
+    return out
+
+
+def parse_routes(js):
+    """{(verb, URL template): path parameters} of the generated client's
+    methods (build/directory_v1.js)."""
+    routes = {}
+    for m in re.finditer(
+            r"url: \(rootUrl \+ '([^']+)'\).*?method: '([A-Z]+)'.*?"
+            r"pathParams: \[([^\]]*)\]", js, re.S):
+        names = tuple(re.findall(r"'([^']+)'", m.group(3)))
+        routes[(m.group(2), m.group(1))] = names
+    return routes
+
+
+def param_kind(typ):
+    """'string', 'number', 'boolean', or None (no wire parameter)."""
+    typ = typ.replace(" | null", "")
+    return typ if typ in ("string", "number", "boolean") else None
+
+
+def schema_tree(ifaces, name, seen=()):
+    """A Schema$ interface as {property: None (a leaf), ANY, or a nested
+    tree}, for fields= masks and request bodies."""
+    tree = {}
+    for p, typ in ifaces[name][1].items():
+        t = typ.replace(" | null", "")
+        base = t[:-2] if t.endswith("[]") else t
+        if base.startswith("Schema$") and base in ifaces and \
+                base not in seen:
+            tree[p] = schema_tree(ifaces, base, seen + (name,))
+        elif t in ("any", "{...}"):
+            tree[p] = ANY
+        else:
+            tree[p] = None
+    return tree
+
+
+def load_description():
+    """The Directory API as @googleapis/admin declares it: {"params":
+    {method: {name: kind}}, "user": tree, "users": tree, "types":
+    {property of Schema$User: type text}, "routes": ...}."""
+    import api_models
+
+    with open(api_models.npm_file("@googleapis/admin",
+                                  "build/directory_v1.d.ts"),
+              encoding="utf-8") as f:
+        ifaces = parse_interfaces(f.read())
+    with open(api_models.npm_file("@googleapis/admin",
+                                  "build/directory_v1.js"),
+              encoding="utf-8") as f:
+        routes = parse_routes(f.read())
+    std = {n: param_kind(t) for n, t in
+           ifaces["StandardParameters"][1].items() if n not in CLIENT_ONLY}
+    params = {}
+    for method, iface in METHODS.items():
+        base, props = ifaces[iface]
+        if base != "StandardParameters":
+            raise ValueError("%s does not extend StandardParameters" % iface)
+        declared = dict(std)
+        for n, t in props.items():
+            if n != "requestBody" and param_kind(t):
+                declared[n] = param_kind(t)
+        params[method] = declared
+    want = {"users.list": ("GET", "/admin/directory/v1/users"),
+            "users.get": ("GET", "/admin/directory/v1/users/{userKey}"),
+            "users.patch": ("PATCH", "/admin/directory/v1/users/{userKey}"),
+            "users.update": ("PUT", "/admin/directory/v1/users/{userKey}")}
+    for method, route in want.items():
+        if route not in routes:
+            raise ValueError("the description has no %s %s (%s)"
+                             % (route + (method,)))
+        # A path parameter travels in the path, never in the query.
+        for n in routes[route]:
+            params[method].pop(n, None)
+    for n in ("customer", "domain", "maxResults", "pageToken"):
+        if n not in params["users.list"]:
+            raise ValueError("users.list does not declare %s" % n)
+    return {"params": params,
+            "user": schema_tree(ifaces, "Schema$User"),
+            "users": schema_tree(ifaces, "Schema$Users"),
+            "types": dict(ifaces["Schema$User"][1])}
 
 
 # -- the domain ------------------------------------------------------------
@@ -365,6 +500,7 @@ class GoogleHandler(mockserver.MockHandler):
         ("GET", r"^/admin/directory/v1/users$", "users_list"),
         ("GET", r"^/admin/directory/v1/users/([^/]+)$", "users_get"),
         ("PATCH", r"^/admin/directory/v1/users/([^/]+)$", "users_patch"),
+        ("PUT", r"^/admin/directory/v1/users/([^/]+)$", "users_update"),
     ]
 
     @property
@@ -534,6 +670,10 @@ class GoogleHandler(mockserver.MockHandler):
                 info="ACCESS_TOKEN_SCOPE_INSUFFICIENT"))
             return None
         sub = info["sub"]
+        # Which token the call came with, for the state's "accepted".
+        self.token_scope = "+".join(
+            sorted("write" if s == SCOPE_RW else "read"
+                   for s in info["scopes"]))
         if sub not in self.st["admins"]:
             self.send_compact(403, google_error(
                 403, "Not Authorized to access this resource/api",
@@ -579,21 +719,89 @@ class GoogleHandler(mockserver.MockHandler):
         self.send_compact(400, google_error(400, message, reason,
                                             "INVALID_ARGUMENT"))
 
-    def unknown_params(self, req, known):
-        for name in req.query:
-            if name not in known:
-                self.bad_request(
-                    "Invalid JSON payload received. Unknown name \"%s\": "
-                    "Cannot bind query parameter. Field '%s' could not be "
-                    "found in request message." % (name, name))
-                return True
+    def reject(self, method, message, field=None):
+        """Google's answer to a request its description does not allow:
+        400 INVALID_ARGUMENT with a google.rpc.BadRequest detail (the
+        AIP-193 error model that Google's front end answers a request it
+        cannot bind with), and a note in the state for the tests."""
+        violation = {"description": message}
+        if field:
+            violation = {"field": field, "description": message}
+        with self.server.lock:
+            self.st["rejected"].append({"method": method, "why": message})
+        self.send_compact(400, {"error": {
+            "code": 400, "message": message, "status": "INVALID_ARGUMENT",
+            "details": [{"@type": "type.googleapis.com/google.rpc."
+                         "BadRequest", "fieldViolations": [violation]}]}})
+
+    def accepted(self, kind):
+        with self.server.lock:
+            self.st["accepted"][kind] = self.st["accepted"].get(kind, 0) + 1
+
+    def unknown_params(self, req, method):
+        """Sends the 400 and answers True unless every query parameter is
+        one the description declares for `method`, once, with a value of
+        its type (and of its enum, where the reference gives one)."""
+        declared = self.st["desc"]["params"][method]
         for name, values in req.query.items():
+            if name not in declared:
+                self.reject(method, "Invalid JSON payload received. Unknown "
+                            "name \"%s\": Cannot bind query parameter. "
+                            "Field '%s' could not be found in request "
+                            "message." % (name, name))
+                return True
+            # A single-valued parameter given twice, and a value that is
+            # not of its type: refused with messages shaped like Google's
+            # binding errors (their exact wording is not documented).
             if len(values) > 1:
-                self.bad_request("Duplicate query parameter %s" % name)
+                self.reject(method, "Invalid JSON payload received. Field "
+                            "'%s' is repeated in the query but is not a "
+                            "repeated field." % name)
+                return True
+            v, kind = values[0], declared[name]
+            bad = None
+            if kind == "number" and not re.fullmatch(r"-?[0-9]+", v):
+                bad = "TYPE_INT32"
+            elif kind == "boolean" and v not in ("true", "false"):
+                bad = "TYPE_BOOL"
+            elif name in ENUMS and v not in ENUMS[name]:
+                bad = "TYPE_ENUM"
+            if bad:
+                self.reject(method, "Invalid value at '%s' (%s), \"%s\""
+                            % (name, bad, v), name)
                 return True
         return False
 
-    def fields_of(self, req, schema):
+    def body_errors(self, obj, tree, types, path):
+        """The first way a request body breaks the schema, or None."""
+        if not isinstance(obj, dict):
+            return ("Invalid JSON payload received. Expected an object.",
+                    path)
+        for k, v in obj.items():
+            if k not in tree:
+                return ("Invalid JSON payload received. Unknown name \"%s\""
+                        " at '%s': Cannot find field." % (k, path), path)
+            sub, typ = tree[k], (types or {}).get(k, "")
+            where = "%s.%s" % (path, k)
+            if v is None or sub is ANY:
+                continue
+            if isinstance(sub, dict):
+                err = self.body_errors(v, sub, None, where)
+                if err:
+                    return err
+                continue
+            t = typ.replace(" | null", "")
+            ok = {"boolean": lambda x: isinstance(x, bool),
+                  "string": lambda x: isinstance(x, str),
+                  "string[]": lambda x: isinstance(x, list) and
+                  all(isinstance(y, str) for y in x)}.get(t)
+            if ok and not ok(v):
+                return ("Invalid value at '%s' (%s), %s"
+                        % (where, {"boolean": "TYPE_BOOL"}.get(
+                            t, "TYPE_STRING"), json.dumps(v)), where)
+        return None
+
+    def fields_of(self, req, method, schema):
         """The parsed fields= selection (True: everything), or None once
         an error was sent."""
         f = req.arg("fields")
@@ -605,6 +813,9 @@ class GoogleHandler(mockserver.MockHandler):
             tree = parse_fields(f)
             check_fields(tree, schema)
         except FieldError as e:
+            with self.server.lock:
+                self.st["rejected"].append(
+                    {"method": method, "why": "fields= names %s" % e.args[0]})
             self.bad_request("Invalid field selection %s" % e.args[0],
                              "invalidParameter")
             return None
@@ -618,6 +829,18 @@ class GoogleHandler(mockserver.MockHandler):
                       "isEnforcedIn2Sv", "customerId"):
                 user.pop(k, None)
         return user
+
+    def subject_user(self, email):
+        digest = hashlib.sha256(email.encode()).hexdigest()
+        return {"kind": "admin#directory#user",
+                "id": str(2 * ID_BASE + int(digest[:12], 16)),
+                "primaryEmail": email,
+                "name": {"fullName": email.split("@")[0]},
+                "isAdmin": email in self.st["admins"],
+                "isDelegatedAdmin": False, "suspended": False,
+                "archived": False, "customerId": CUSTOMER_ID,
+                "orgUnitPath": "/", "creationTime": "2020-01-01T00:00:00.000Z",
+                "lastLoginTime": fmt_ms(self.st["now"] - 3600, 0)}
 
     def user_index(self, key):
         key = urllib.parse.unquote(key)
@@ -659,7 +882,7 @@ class GoogleHandler(mockserver.MockHandler):
 
     def users_list(self, req, match):
         a = self.st["args"]
-        if self.unknown_params(req, LIST_PARAMS):
+        if self.unknown_params(req, "users.list"):
             return
         sub = self.authorize(req, False)
         if sub is None:
@@ -688,13 +911,8 @@ class GoogleHandler(mockserver.MockHandler):
             return self.bad_request(
                 "Invalid value '%d'. Values must be within the range: "
                 "[1, 500]" % size)
-        if req.arg("projection", "basic") not in ("basic", "custom",
-                                                  "full"):
-            return self.bad_request("Invalid value for projection")
-        if req.arg("viewType", "admin_view") not in ("admin_view",
-                                                     "domain_public"):
-            return self.bad_request("Invalid value for viewType")
-        tree = self.fields_of(req, LIST_SCHEMA)
+        tree = self.fields_of(req, "users.list",
+                              self.st["desc"]["users"])
         if tree is None:
             return
         binding = "%s|%s|%d|%s" % (customer, domain, size,
@@ -730,20 +948,36 @@ class GoogleHandler(mockserver.MockHandler):
             body["nextPageToken"] = self.page_token(end, binding)
         if "loop" in faults and token is not None:
             body["nextPageToken"] = token
+        self.accepted("users.list " + self.token_scope)
         self.send_compact(200, apply_fields(body, tree))
 
     # -- users.get and users.patch ----------------------------------------
 
     def users_get(self, req, match):
         a = self.st["args"]
-        if self.unknown_params(req, GET_PARAMS):
+        if self.unknown_params(req, "users.get"):
             return
         if self.authorize(req, False) is None:
             return
+        if "http500" in self.st["faults"].get("get", set()):
+            return self.send_compact(500, google_error(
+                500, "Backend Error", "backendError", "INTERNAL"))
+        key = urllib.parse.unquote(match.group(1))
+        if key in self.st["admins"] or key in self.st["non_admins"]:
+            # The subjects are users of the domain too (outside the
+            # numbered ones, which stay the domain's truth).
+            tree = self.fields_of(req, "users.get", self.st["desc"]["user"])
+            if tree is None:
+                return
+            with self.server.lock:
+                self.st["subject_gets"] += 1
+            self.accepted("users.get " + self.token_scope)
+            return self.send_compact(200, apply_fields(
+                self.subject_user(key), tree))
         i = self.user_index(match.group(1))
         if i is None:
             return self.not_found()
-        tree = self.fields_of(req, USER_SCHEMA)
+        tree = self.fields_of(req, "users.get", self.st["desc"]["user"])
         if tree is None:
             return
         with self.server.lock:
@@ -754,30 +988,42 @@ class GoogleHandler(mockserver.MockHandler):
         if i in self.st["fresh"] and "lastLoginTime" in user:
             # Signed in since the listing: only a re-read sees it.
             user["lastLoginTime"] = fmt_ms(self.st["now"] - 3600, 0)
+        self.accepted("users.get " + self.token_scope)
         self.send_compact(200, apply_fields(user, tree))
 
     def users_patch(self, req, match):
         a = self.st["args"]
-        if self.unknown_params(req, GET_PARAMS):
+        if self.unknown_params(req, "users.patch"):
             return
         sub = self.authorize(req, True)
         if sub is None:
             return
         if not req.headers.get("Content-Type", "").startswith(
                 "application/json"):
-            return self.bad_request("Invalid JSON payload received.")
+            return self.reject("users.patch",
+                               "Invalid JSON payload received.")
         try:
             patch = req.json()
         except (ValueError, UnicodeDecodeError):
-            return self.bad_request("Invalid JSON payload received.")
-        if not isinstance(patch, dict) or set(patch) != {"suspended"} or \
+            return self.reject("users.patch",
+                               "Invalid JSON payload received.")
+        # The body is a User (Params$Resource$Users$Patch: requestBody
+        # Schema$User): every name and type as the description has it.
+        err = self.body_errors(patch, self.st["desc"]["user"],
+                               self.st["desc"]["types"], "resource")
+        if err:
+            return self.reject("users.patch", err[0], err[1])
+        if set(patch) != {"suspended"} or \
                 not isinstance(patch["suspended"], bool):
-            # dormant sends exactly this; anything else is a bug.
-            return self.bad_request("Invalid JSON payload received.")
+            # Google would take any User property; dormant changes only
+            # this one, and anything else here is a bug in dormant.
+            return self.reject("users.patch", "mock: dormant patches "
+                               "only \"suspended\", got %s"
+                               % sorted(patch))
         i = self.user_index(match.group(1))
         if i is None:
             return self.not_found()
-        tree = self.fields_of(req, USER_SCHEMA)
+        tree = self.fields_of(req, "users.patch", self.st["desc"]["user"])
         if tree is None:
             return
         with self.server.lock:
@@ -788,7 +1034,19 @@ class GoogleHandler(mockserver.MockHandler):
                                        "subject": sub})
             overrides = dict(self.st["overrides"])
         user = make_user(i, a.seed, self.st["now"], overrides)
+        self.accepted("users.patch suspended=%s %s" % (
+            "true" if patch["suspended"] else "false", self.token_scope))
         self.send_compact(200, apply_fields(user, tree))
+
+    def users_update(self, req, match):
+        """users.update replaces the whole User: a client that sent only
+        {"suspended": true} would blank every other property. Declared by
+        Google, so its parameters are checked as such, but dormant must
+        never send it: always refused, and noted."""
+        if self.unknown_params(req, "users.update"):
+            return
+        return self.reject("users.update", "mock: dormant must not replace "
+                           "a user (users.update); it patches")
 
     # -- control --------------------------------------------------------
 
@@ -802,6 +1060,9 @@ class GoogleHandler(mockserver.MockHandler):
                        "list_calls": s["list_calls"], "gets": s["gets"],
                        "throttled": s["throttled"],
                        "fields_seen": sorted(s["fields_seen"]),
+                       "accepted": dict(s["accepted"]),
+                       "subject_gets": s["subject_gets"],
+                       "rejected": list(s["rejected"]),
                        "live_tokens": len(s["tokens"])}
             return self.send_json(200, out)
         if req.path == "/_mock/gcp/revoke":
@@ -847,7 +1108,7 @@ def add_arguments(p):
                    "hour before --now (since the listing)")
     p.add_argument("--fault", action="append", default=[],
                    help="KIND:PAGE, KIND in badjson, http500, loop, "
-                   "nolastlogin, badtime")
+                   "nolastlogin, badtime; or http500:get")
 
 
 def setup(server, args):
@@ -857,7 +1118,8 @@ def setup(server, args):
     faults = {}
     for spec in args.fault:
         kind, page = spec.split(":")
-        faults.setdefault(int(page), set()).add(kind)
+        faults.setdefault(page if page == "get" else int(page),
+                          set()).add(kind)
     quota = (0, 1.0)
     if args.quota:
         limit, window = args.quota.split("/")
@@ -873,6 +1135,7 @@ def setup(server, args):
         "secret": secrets.token_bytes(32), "tokens": {}, "issued": {},
         "assertions": [], "patches": [], "overrides": {},
         "list_calls": 0, "gets": 0, "throttled": 0, "fields_seen": set(),
+        "accepted": {}, "rejected": [], "subject_gets": 0, "desc": load_description(),
         "faults": faults, "quota": quota, "calls": {},
         "fresh": {int(x) for x in args.fresh_login.split(",") if x},
     })
