@@ -11,6 +11,8 @@
 . "$top_srcdir/tests/mock/mock.sh"
 
 mock_require
+api_require google-admin
+api_require graph-types
 LAT=${BENCH_ALL_LATENCY_MS:-50}
 NOW=2026-11-28T12:00:00Z
 for v in AWS_SESSION_TOKEN AWS_PROFILE AWS_CONFIG_FILE \
