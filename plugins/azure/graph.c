@@ -185,6 +185,9 @@ azure_graph_send(struct azure_graph *g, const struct azure_graph_call *call,
 	req.body_len = call->body ? call->body_len : 0;
 	req.prepare = prepare;
 	req.ctx = &ctx;
+	/* A truncated or garbled page is read again, not a failed scope;
+	 * only reads are sent again (GET), never a PATCH or a $batch. */
+	req.expect = DORMANT_HTTP_BODY_JSON;
 	/* Twice at most: a 401 means the cached token was revoked or has
 	 * expired early; one new token settles it, a second 401 does not. */
 	for (int round = 0; round < 2; round++) {

@@ -420,6 +420,10 @@ fetch(struct azure_tokens *t, const struct azure_creds *c,
 	req.n_headers = sizeof(headers) / sizeof(headers[0]);
 	req.body = form.data;
 	req.body_len = form.len;
+	/* Asking for a token again changes nothing: a garbled answer is
+	 * asked again. */
+	req.expect = DORMANT_HTTP_BODY_JSON;
+	req.idempotent = true;
 	st = dormant_http_send(http, &req, &resp, err);
 	if (st != DORMANT_OK) {
 		dormant_error_prefix(err, "token request");

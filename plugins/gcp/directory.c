@@ -112,6 +112,9 @@ call(struct gcp_live *g, struct dormant_http *http, enum gcp_scope scope,
 		req.body = body;
 		req.body_len = body ? strlen(body) : 0;
 		req.should_retry = should_retry;
+		/* A garbled page or re-read is read again (GET only: a
+		 * patch is re-read before it is tried again). */
+		req.expect = DORMANT_HTTP_BODY_JSON;
 		if (dormant_ratelimit_wait(g->pacer, g->host) != DORMANT_OK) {
 			st = dormant_error_set(err, DORMANT_ERR_CANCELLED,
 			                       "%s: interrupted", what);

@@ -223,6 +223,9 @@ fetch(struct gcp_tokens *t, struct dormant_http *http, enum gcp_scope scope,
 	req.n_headers = sizeof(headers) / sizeof(headers[0]);
 	req.body = body.data;
 	req.body_len = body.len;
+	/* Asking for a token again changes nothing. */
+	req.expect = DORMANT_HTTP_BODY_JSON;
+	req.idempotent = true;
 	st = dormant_http_send(http, &req, &resp, err);
 	if (st != DORMANT_OK) {
 		dormant_error_prefix(err, "token request for %s", t->subject);

@@ -34,7 +34,8 @@ The domain: --users N users, user i's every field a pure function of
 
 Faults on demand: --throttle-list N (the first N users.list calls get 403
 userRateLimitExceeded; --throttle-status 429 for rateLimitExceeded),
---throttle-always, --fault KIND:PAGE (badjson, http500, loop, nolastlogin,
+--throttle-always, --fault KIND:PAGE (badjson, badjsononce: the first
+answer only, http500, loop, nolastlogin,
 badtime; http500:get fails every users.get), --latency-ms (every answer takes that long), --token-ttl,
 --clock-skew, --fresh-login (users.get sees a sign-in users.list did not).
 
@@ -928,7 +929,13 @@ class GoogleHandler(mockserver.MockHandler):
         if "http500" in faults:
             return self.send_compact(500, google_error(
                 500, "Backend Error", "backendError", "INTERNAL"))
-        if "badjson" in faults:
+        garble = "badjson" in faults
+        if "badjsononce" in faults:
+            with self.server.lock:
+                garbled = self.st.setdefault("garbled_once", set())
+                garble = page_no not in garbled
+                garbled.add(page_no)
+        if garble:
             return self.send(200, '{"kind":"admin#directory#users","users'
                              '":[{"id":"1"', "application/json")
         end = min(offset + size, a.users)
@@ -1107,7 +1114,7 @@ def add_arguments(p):
                    help="I,J,...: users whom users.get shows signed in an "
                    "hour before --now (since the listing)")
     p.add_argument("--fault", action="append", default=[],
-                   help="KIND:PAGE, KIND in badjson, http500, loop, "
+                   help="KIND:PAGE, KIND in badjson, badjsononce, http500, loop, "
                    "nolastlogin, badtime; or http500:get")
 
 
