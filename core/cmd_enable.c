@@ -145,10 +145,7 @@ record(struct dormant_audit *audit, const char *run, const struct target *t,
 static bool
 has_enable_many(const struct dormant_provider *desc)
 {
-	return desc->struct_size >=
-	               offsetof(struct dormant_provider, enable_many) +
-	                       sizeof(desc->enable_many) &&
-	       desc->enable_many;
+	return DORMANT_PROVIDER_HAS(desc, enable_many);
 }
 
 /* Checks that t can be re-enabled here and records the intent; false
@@ -326,6 +323,15 @@ dormant_cmd_enable(struct dormant_conf *conf,
 	dormant_log(DORMANT_LOG_INFO, NULL,
 	            "run %s: re-enabling %zu accounts disabled by run %s",
 	            this_run, chosen.n, run);
+	for (size_t i = 0; i < providers.n; i++) {
+		if (dormant_engine_prepare_actions(engine, providers.v[i],
+		                                   &err) == DORMANT_OK)
+			continue;
+		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
+		            err.msg);
+		rc = DORMANT_EXIT_FAILED;
+		goto out;
+	}
 	rc = DORMANT_EXIT_CLEAN;
 	printf("%-8s  %-14s  %-30s  %-8s  %s\n", "PROVIDER", "SCOPE", "USER",
 	       "RESULT", "NOTE");

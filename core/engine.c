@@ -182,6 +182,28 @@ dormant_engine_find(struct dormant_engine *e, const char *name,
 	return false;
 }
 
+enum dormant_status
+dormant_engine_prepare_actions(struct dormant_engine *engine,
+                               const char *provider, struct dormant_error *err)
+{
+	const struct dormant_provider *desc;
+	enum dormant_status st;
+	void *handle;
+
+	if (!dormant_engine_find(engine, provider, &desc, &handle))
+		return dormant_error_set(err, DORMANT_ERR_INTERNAL,
+		                         "provider %s is not open", provider);
+	if (!DORMANT_PROVIDER_HAS(desc, prepare_actions))
+		return DORMANT_OK;
+	st = desc->prepare_actions(handle, err);
+	if (st != DORMANT_OK) {
+		if (!err->msg[0])
+			dormant_error_set(err, st, "%s", dormant_strerror(st));
+		dormant_error_prefix(err, "%s cannot act", provider);
+	}
+	return st;
+}
+
 int64_t
 dormant_engine_now(const struct dormant_engine *e)
 {

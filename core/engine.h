@@ -76,6 +76,14 @@ void dormant_engine_close(struct dormant_engine *engine);
 bool dormant_engine_find(struct dormant_engine *engine, const char *name,
                          const struct dormant_provider **desc, void **handle);
 
+/* Asks the named provider to get ready to act (its prepare_actions, when
+ * it has one): called before the run's first action, so that missing
+ * rights to act stop the run before anything changes. err names the
+ * provider. */
+enum dormant_status
+dormant_engine_prepare_actions(struct dormant_engine *engine,
+                               const char *provider, struct dormant_error *err);
+
 /* The verdict's clock of this run. */
 int64_t dormant_engine_now(const struct dormant_engine *engine);
 

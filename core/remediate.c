@@ -530,10 +530,7 @@ bulk_driver(void *arg)
 static bool
 has_disable_many(const struct dormant_provider *desc)
 {
-	return desc->struct_size >=
-	               offsetof(struct dormant_provider, disable_many) +
-	                       sizeof(desc->disable_many) &&
-	       desc->disable_many;
+	return DORMANT_PROVIDER_HAS(desc, disable_many);
 }
 
 /* How many actions of one provider may run at once. */
@@ -542,10 +539,7 @@ provider_cap(const struct dormant_provider *desc)
 {
 	unsigned cap = 4;
 
-	if (desc->struct_size >=
-	            offsetof(struct dormant_provider, action_concurrency) +
-	                    sizeof(desc->action_concurrency) &&
-	    desc->action_concurrency)
+	if (DORMANT_PROVIDER_HAS(desc, action_concurrency))
 		cap = desc->action_concurrency;
 	return cap > DORMANT_MAX_ACTION_THREADS ? DORMANT_MAX_ACTION_THREADS
 	                                        : cap;
@@ -615,6 +609,25 @@ dormant_remediate(struct dormant_engine *engine,
 			           "safety stop: %s", res->safety_stop);
 		dormant_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
 		            res->safety_stop);
+		goto out;
+	}
+
+	/* Whatever acting needs beyond what the scan used (a write token) is
+	 * had before the first action anywhere, or nobody is touched. */
+	for (size_t i = 0; i < n; i++) {
+		struct dormant_error perr = {{0}};
+
+		if (i && strcmp(todo[i]->provider, todo[i - 1]->provider) == 0)
+			continue;
+		if (dormant_engine_prepare_actions(engine, todo[i]->provider,
+		                                   &perr) == DORMANT_OK)
+			continue;
+		dormant_log(DORMANT_LOG_ERROR, NULL,
+		            "%s; nothing was disabled in any provider",
+		            perr.msg);
+		for (size_t k = 0; k < n; k++)
+			set_action(todo[k], DORMANT_ACTION_FAILED,
+			           "not disabled: %s", perr.msg);
 		goto out;
 	}
 

@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 #define DORMANT_PLUGIN_ABI_MAJOR 1
-#define DORMANT_PLUGIN_ABI_MINOR 0
+#define DORMANT_PLUGIN_ABI_MINOR 1
 #define DORMANT_PLUGIN_ABI_VERSION                                             \
 	((uint32_t)DORMANT_PLUGIN_ABI_MAJOR << 16 | DORMANT_PLUGIN_ABI_MINOR)
 
@@ -227,7 +227,25 @@ struct dormant_provider {
 	enum dormant_status (*enable_many)(void *handle, const char *scope,
 	                                   struct dormant_action_item *items,
 	                                   size_t n);
+
+	/* Optional since 1.1: called once, before core's first action of a
+	 * run for this provider (disable or enable), so that what acting
+	 * needs beyond what the scan used is had or refused before anything
+	 * changes (Google: a token for the write scope, which domain-wide
+	 * delegation may not grant). A failure means the run changes nothing
+	 * at all, in any provider (SPEC 7: everything that can be checked
+	 * before acting is checked before the first action). */
+	enum dormant_status (*prepare_actions)(void *handle,
+	                                       struct dormant_error *err);
 };
+
+/* Whether a module's descriptor has `member` (it is within the
+ * struct_size the module declared) and sets it. Core reads a member added
+ * after 1.0 only through this. */
+#define DORMANT_PROVIDER_HAS(desc, member)                                     \
+	((desc)->struct_size >= offsetof(struct dormant_provider, member) +    \
+	                                sizeof((desc)->member) &&              \
+	 (desc)->member != 0)
 
 /* The most users core hands to one disable_many / enable_many call. */
 #define DORMANT_BULK_MAX 100

@@ -566,6 +566,25 @@ gcp_directory_last_login(struct gcp_live *g, const char *id,
 }
 
 enum dormant_status
+gcp_directory_prepare_write(struct gcp_live *g, struct dormant_error *err)
+{
+	struct dormant_http *http = NULL;
+	char *token = NULL;
+	enum dormant_status st;
+
+	st = gcp_live_http_take(g, &http, err);
+	if (st != DORMANT_OK)
+		return st;
+	st = gcp_tokens_get(&g->tokens, http, GCP_SCOPE_WRITE, &token, err);
+	gcp_live_http_give(g, http);
+	if (token) {
+		dormant_wipe(token, strlen(token));
+		free(token);
+	}
+	return st;
+}
+
+enum dormant_status
 gcp_directory_set_suspended(struct gcp_live *g, const char *id, bool suspended,
                             struct dormant_error *err)
 {

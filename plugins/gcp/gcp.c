@@ -337,6 +337,19 @@ gcp_enable(void *handle, const char *scope, const char *id, const char *name,
 	return gcp_directory_set_suspended(g->live, id, false, err);
 }
 
+/* The write scope's token before the first suspend: delegation that
+ * grants only the readonly scope is found before anything changes. */
+static enum dormant_status
+gcp_prepare_actions(void *handle, struct dormant_error *err)
+{
+	const struct gcp *g = handle;
+
+	if (!g->live)
+		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
+		                         OFFLINE_MSG);
+	return gcp_directory_prepare_write(g->live, err);
+}
+
 static void
 gcp_close(void *handle)
 {
@@ -366,4 +379,5 @@ const struct dormant_provider DORMANT_PROVIDER_EXPORT(gcp) = {
         .disable = gcp_disable,
         .enable = gcp_enable,
         .close = gcp_close,
+        .prepare_actions = gcp_prepare_actions,
 };

@@ -95,6 +95,10 @@ enum dormant_status gcp_directory_list(struct gcp_live *g,
 enum dormant_status gcp_directory_last_login(struct gcp_live *g, const char *id,
                                              int64_t *last_login,
                                              struct dormant_error *err);
+/* Fetches (and caches) the write scope's token: refused delegation shows
+ * before the first suspend. */
+enum dormant_status gcp_directory_prepare_write(struct gcp_live *g,
+                                                struct dormant_error *err);
 enum dormant_status gcp_directory_set_suspended(struct gcp_live *g,
                                                 const char *id, bool suspended,
                                                 struct dormant_error *err);
