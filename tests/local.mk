@@ -41,6 +41,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 
 include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/http.mk
+include $(srcdir)/tests/fuzz/local.mk
 
 # Benchmarks: not part of `make check` (timings are not tests). Run with
 # `make bench`; each script prints its measurements. A fragment adds its
