@@ -53,3 +53,12 @@ bench: all $(check_PROGRAMS) $(check_LTLIBRARIES)
 		$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/$$b || exit 1; \
 	done
 .PHONY: bench
+
+# No secret in any output: every provider live against its mock at -vvv.
+TESTS += tests/secrets.test
+EXTRA_DIST += tests/secrets.test
+# What --syslog sends, caught by an LD_PRELOAD stand-in for syslog(3).
+check_LTLIBRARIES += tests/syslog_shim.la
+tests_syslog_shim_la_SOURCES = tests/syslog_shim.c
+tests_syslog_shim_la_LDFLAGS = -module -avoid-version -no-undefined \
+	-rpath /nowhere $(AM_LDFLAGS)
