@@ -127,7 +127,7 @@ run() {
 		cp -p "$top/tests/fuzz/corpus/$c"/* "$corpus"/ 2>/dev/null
 	fi
 	TMPDIR=$ftmp \
-	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+	ASAN_OPTIONS=detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		"$build/tests/fuzz/$t" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 \

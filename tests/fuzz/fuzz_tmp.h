@@ -9,6 +9,7 @@
 #ifndef DORMANT_FUZZ_TMP_H
 #define DORMANT_FUZZ_TMP_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,14 +22,27 @@
 static char fuzz_tmp_dir[4096];
 static char fuzz_tmp_paths[FUZZ_TMP_FILES][4200];
 
+/* Everything in the directory goes, including what the code under test
+ * made beside its file (an atomic write's temporary file). */
 static void
 fuzz_tmp_cleanup(void)
 {
-	for (size_t i = 0; i < FUZZ_TMP_FILES; i++)
-		if (fuzz_tmp_paths[i][0])
-			unlink(fuzz_tmp_paths[i]);
-	if (fuzz_tmp_dir[0])
-		rmdir(fuzz_tmp_dir);
+	DIR *d;
+	struct dirent *de;
+
+	if (!fuzz_tmp_dir[0] || !(d = opendir(fuzz_tmp_dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char path[4400];
+
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", fuzz_tmp_dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(fuzz_tmp_dir);
 }
 
 /* The path of scratch file `slot` (0..FUZZ_TMP_FILES-1), removed first so
