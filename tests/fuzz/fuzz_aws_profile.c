@@ -7,7 +7,8 @@
  * AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE, as a user would. Any
  * input must end in a status with a message, never a crash, a leak or a
  * sanitizer report; and no message may quote a secret the files hold
- * (aws_secret_access_key, aws_session_token).
+ * (aws_secret_access_key, aws_session_token): the same files with those
+ * values masked must give the same status and message.
  */
 #include "config.h"
 
@@ -29,60 +30,52 @@ static const char *const keys[] = {"aws_access_key_id", "aws_secret_access_key",
                                    "source_profile",    "region",
                                    "external_id",       "credential_process"};
 
-/* Does msg hold the value of a secret key set anywhere in text? Read
- * loosely (any line "name = value"), so that no way of writing one is
- * missed. */
-static bool
-quotes_secret(const char *msg, const char *text, size_t len)
+/* A copy of text with the value of every secret key masked: each byte
+ * that is not blank becomes 'Q'. Lines are read as the parser reads
+ * them: a line holding a NUL is left alone (the parser splits there),
+ * as are sections, comments and indented lines. The copy parses the
+ * same way, so a message that differs between the two depends on a
+ * secret's value: it quotes it. */
+static char *
+masked(const char *text, size_t len)
 {
 	static const char *const secrets[] = {"aws_secret_access_key",
 	                                      "aws_session_token"};
+	char *out = malloc(len + 1);
 
+	if (!out)
+		abort();
+	memcpy(out, text, len);
 	for (size_t i = 0; i < len;) {
-		const char *line = text + i, *eq;
+		char *line = out + i, *eq;
 		size_t l = 0;
 
 		while (i + l < len && line[l] != '\n')
 			l++;
 		i += l + 1;
-		eq = memchr(line, '=', l);
-		if (!eq)
+		if (!l || memchr(line, 0, l) || strchr("[#; \t", line[0]) ||
+		    !(eq = memchr(line, '=', l)))
 			continue;
-		for (size_t s = 0; s < 2; s++) {
-			const char *v = eq + 1, *end = line + l;
-			char value[256];
-			size_t vl;
-
-			if (!memmem(line, (size_t)(eq - line), secrets[s],
-			            strlen(secrets[s])))
+		for (size_t k = 0; k < 2; k++) {
+			if (!memmem(line, (size_t)(eq - line), secrets[k],
+			            strlen(secrets[k])))
 				continue;
-			while (v < end && (*v == ' ' || *v == '\t'))
-				v++;
-			while (end > v && (end[-1] == ' ' || end[-1] == '\t' ||
-			                   end[-1] == '\r'))
-				end--;
-			vl = (size_t)(end - v);
-			/* Short values also occur by chance in any text. */
-			if (vl < 8 || vl >= sizeof(value) || memchr(v, 0, vl))
-				continue;
-			memcpy(value, v, vl);
-			value[vl] = '\0';
-			if (strstr(msg, value))
-				return true;
+			for (char *c = eq + 1; c < line + l; c++)
+				if (!strchr(" \t\r", *c))
+					*c = 'Q';
 		}
 	}
-	return false;
+	return out;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+load(const char *text, size_t size, enum dormant_status *st,
+     struct dormant_error *err)
 {
-	const char *text = (const char *)data;
 	const char *sep = memmem(text, size, "\n--\n", 4);
 	size_t cred_len = sep ? (size_t)(sep - text) + 1 : size;
 	const char *cred, *conf;
 	struct aws_profiles *p = NULL;
-	struct dormant_error err;
 
 	cred = fuzz_tmp_write(0, "credentials", text, cred_len);
 	if (sep)
@@ -93,11 +86,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setenv("AWS_SHARED_CREDENTIALS_FILE", cred, 1);
 	setenv("AWS_CONFIG_FILE", conf, 1);
 
-	err.msg[0] = '\0';
-	if (aws_profiles_load(&p, &err) != DORMANT_OK) {
-		if (p || !err.msg[0] || quotes_secret(err.msg, text, size))
+	err->msg[0] = '\0';
+	*st = aws_profiles_load(&p, err);
+	if (*st != DORMANT_OK) {
+		if (p || !err->msg[0])
 			abort();
-		return 0;
+		return;
 	}
 	if (!p)
 		abort();
@@ -112,5 +106,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sink += strlen(aws_profiles_where(p));
 	aws_profiles_free(p);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	char *mask = masked(text, size);
+	struct dormant_error err, err_masked;
+	enum dormant_status st, st_masked;
+
+	load(text, size, &st, &err);
+	load(mask, size, &st_masked, &err_masked);
+	if (st != st_masked ||
+	    (st != DORMANT_OK && strcmp(err.msg, err_masked.msg) != 0))
+		abort();
+	free(mask);
 	return 0;
 }
