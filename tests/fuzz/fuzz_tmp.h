@@ -2,9 +2,10 @@
  * test reads a file by name (the config file, the audit log).
  *
  * One directory per process, made with mkdtemp(3) under $TMPDIR (else
- * /tmp) on first use and removed with its files at exit: a target never
- * writes anywhere else, and libFuzzer's -jobs/-fork workers each get
- * their own. Files are mode 0600, as dormant expects of its config.
+ * the usual temporary directory) on first use and removed with its
+ * files at exit: a target never writes anywhere else, and libFuzzer's
+ * -jobs/-fork workers each get their own. Files are mode 0600, as
+ * dormant expects of its config.
  */
 #ifndef DORMANT_FUZZ_TMP_H
 #define DORMANT_FUZZ_TMP_H
