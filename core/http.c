@@ -771,7 +771,9 @@ retry_after_ms(const char *v, int64_t now, long limit, long *ms)
 	} else {
 		return false;
 	}
-	*ms = secs * 1000 > limit ? limit : (long)(secs * 1000);
+	/* Compared in seconds: secs * 1000 overflows for a limit near
+	 * LONG_MAX (up to ten times limit / 1000 after the saturation). */
+	*ms = secs > (int64_t)limit / 1000 ? limit : (long)(secs * 1000);
 	return true;
 }
 

@@ -44,6 +44,7 @@ EXTRA_DIST += tests/tap.h tests/lib.sh
 
 include $(srcdir)/tests/core.mk
 include $(srcdir)/tests/http.mk
+include $(srcdir)/tests/fuzz/local.mk
 
 # Benchmarks: not part of `make check` (timings are not tests). Run with
 # `make bench`; each script prints its measurements. A fragment adds its
@@ -55,3 +56,12 @@ bench: all $(check_PROGRAMS) $(check_LTLIBRARIES)
 		$(AM_TESTS_ENVIRONMENT) $(SHELL) $(srcdir)/$$b || exit 1; \
 	done
 .PHONY: bench
+
+# No secret in any output: every provider live against its mock at -vvv.
+TESTS += tests/secrets.test
+EXTRA_DIST += tests/secrets.test
+# What --syslog sends, caught by an LD_PRELOAD stand-in for syslog(3).
+check_LTLIBRARIES += tests/syslog_shim.la
+tests_syslog_shim_la_SOURCES = tests/syslog_shim.c
+tests_syslog_shim_la_LDFLAGS = -module -avoid-version -no-undefined \
+	-rpath /nowhere $(AM_LDFLAGS)

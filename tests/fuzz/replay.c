@@ -4,9 +4,13 @@
  * (or files) named on the command line to LLVMFuzzerTestOneInput, one TAP
  * point each, so `make check` (and the sanitizer build in CI) runs every
  * committed seed and every crash ever found. Built with clang's
- * -fsanitize=fuzzer instead, the same target fuzzes for real.
+ * -fsanitize=fuzzer instead, the same target fuzzes for real: that build
+ * (tests/fuzz/ci-fuzz.sh) defines DORMANT_LIBFUZZER, and libFuzzer's
+ * main takes the place of this one.
  */
 #include "config.h"
+
+#ifndef DORMANT_LIBFUZZER
 
 #include <dirent.h>
 #include <stdint.h>
@@ -100,3 +104,5 @@ main(int argc, char **argv)
 	}
 	return tap_done();
 }
+
+#endif /* DORMANT_LIBFUZZER */
