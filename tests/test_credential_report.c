@@ -699,7 +699,7 @@ test_module(void)
 		if (strcmp(*k, "credential_report_file") == 0)
 			seen_file = true;
 	}
-	is_int(n_keys, 12, "twelve config keys");
+	is_int(n_keys, 13, "thirteen config keys");
 	ok(seen_file, "credential_report_file is a config key");
 	ok(p->secret_keys && !p->secret_keys[0], "no secret keys yet");
 	ok(p->enabling_env && p->enabling_env[0] &&

@@ -3,6 +3,8 @@
 # tests that drive them directly.
 AWS_SOURCES = \
 	plugins/aws/aws.c \
+	plugins/aws/authz.c \
+	plugins/aws/authz.h \
 	plugins/aws/credential_report.c \
 	plugins/aws/credential_report.h \
 	plugins/aws/credentials.c \
