@@ -101,7 +101,7 @@ tests_test_aws_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_test_aws_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # ... and whole scans through the dormant binary.
-TESTS += tests/aws_live.test tests/aws_scan.test
+TESTS += tests/aws_live.test tests/aws_scan.test tests/aws_model.test
 
 bench_list += tests/bench/aws.sh
 
@@ -114,6 +114,7 @@ EXTRA_DIST += \
 	tests/mock/aws_mock.py \
 	tests/aws_live.test \
 	tests/aws_scan.test \
+	tests/aws_model.test \
 	tests/bench/aws.sh \
 	docs/aws.md \
 	docs/aws-scan-policy.json \

@@ -22,6 +22,8 @@
 . "$top_srcdir/tests/mock/mock.sh"
 
 mock_require
+# The mock takes its API from botocore's IAM and STS models.
+api_require botocore
 USERS=${BENCH_AWS_USERS:-5000}
 ACCOUNTS=${BENCH_AWS_ACCOUNTS:-20}
 LATENCY=${BENCH_AWS_LATENCY_MS:-50}

@@ -12,10 +12,15 @@ As strict as the real services where dormant depends on it:
   signature and an X-Amz-Date more than 5 minutes off are
   SignatureDoesNotMatch, and the credential scope must name the action's
   service (iam or sts) and its signing region (IAM: us-east-1).
-- Answers and errors have the documented XML shapes and status codes
-  (IAM and STS API references: ListUsers, GetUser, GetLoginProfile,
-  DeleteLoginProfile, GenerateCredentialReport, GetCredentialReport,
-  AssumeRole, GetCallerIdentity; "Common Errors").
+- The API itself comes from botocore's service models (see ServiceModel
+  below): only actions the model declares are served, every request's
+  parameters are checked against the operation's input shape, and every
+  answer against its output shape before it is sent.
+- Errors have the documented XML envelope and status codes (IAM and
+  STS API references, "Common Errors").
+- GetAccountAuthorizationDetails pages users, groups and the account's
+  managed policies (Filter.member.N) with MaxItems and Marker; policy
+  documents are URL-encoded JSON, as IAM sends them.
 - ListUsers pages with MaxItems (1..1000) and an opaque, signed Marker.
 - The credential report is STARTED, then COMPLETE after --report-ms;
   GetCredentialReport before that is ReportInProgress (404), before any
@@ -41,10 +46,15 @@ credentials), --lie-expiration S (AssumeRole's Expiration says S seconds
 later than the real end: the client learns of it from ExpiredToken), --latency-ms MS (added to every request), --bad-xml K
 (account K's ListUsers answers are cut short), --fresh NAME[,...]
 (GetUser says these users just signed in), --precompute (build the
-credential reports at start-up: benchmarks).
+credential reports at start-up: benchmarks), --admins N (who holds
+administrator power, see access()), --bad-details K (account K's
+GetAccountAuthorizationDetails answers are cut short), --off-model
+ACTION[,...] (those answers carry an element the model does not
+declare: the self-check answers 500 instead).
 
 Control: GET /_mock/aws/state is a JSON dump: calls per "account:action",
-deleted login profiles, most requests in flight at once.
+deleted login profiles, most requests in flight at once, requests the
+model accepted and rejected per action, off-model answers caught.
 """
 
 import base64
@@ -629,6 +639,12 @@ class AwsHandler(mockserver.MockHandler):
     def ok(self, action, result, ns=IAM_NS):
         inner = ("  <%sResult>\n%s  </%sResult>\n" % (action, result, action)
                  if result is not None else "")
+        if action in self.server.state["off_model_actions"] and inner:
+            # --off-model: an element the model does not declare, to
+            # show that the self-check below catches it.
+            inner = inner.replace("  </%sResult>" % action,
+                                  "    <Bogus>1</Bogus>\n  </%sResult>"
+                                  % action)
         body = ('<%sResponse xmlns="%s">\n%s  <ResponseMetadata>\n'
                 '    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
                 '</%sResponse>\n'
@@ -1238,6 +1254,7 @@ def add_arguments(p):
     p.add_argument("--fresh", default="")
     p.add_argument("--admins", type=int, default=0)
     p.add_argument("--bad-details", default="")
+    p.add_argument("--off-model", default="")
 
 
 def users_per_account(spec, accounts):
@@ -1270,6 +1287,7 @@ def setup(server, args):
         "calls": {}, "deleted": {}, "reports": {}, "sessions": {},
         "content": {}, "accepted": {}, "rejected": {}, "off_model": [],
         "admins": args.admins,
+        "off_model_actions": set(x for x in args.off_model.split(",") if x),
         "bad_details": set(int(x) for x in args.bad_details.split(",") if x),
         "imds_tokens": set(), "inflight": 0, "max_inflight": 0,
     })
