@@ -121,3 +121,14 @@ EXTRA_DIST += \
 	docs/aws-remediate-policy.json \
 	docs/aws-assume-policy.json \
 	docs/aws-trust-policy.json
+
+# Who is an admin: policy documents, GetAccountAuthorizationDetails
+# pages and the CLI's JSON.
+check_PROGRAMS += tests/test_aws_authz
+TESTS += tests/test_aws_authz
+tests_test_aws_authz_SOURCES = tests/test_aws_authz.c tests/tap.h \
+	plugins/aws/authz.c plugins/aws/authz.h plugins/aws/xml.c \
+	plugins/aws/xml.h
+tests_test_aws_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_test_aws_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_test_aws_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)
