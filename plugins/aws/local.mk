@@ -74,6 +74,8 @@ TESTS += tests/fuzz/iam_xml.test
 tests_fuzz_fuzz_iam_xml_SOURCES = \
 	tests/fuzz/fuzz_iam_xml.c \
 	tests/fuzz/replay.c \
+	plugins/aws/authz.c \
+	plugins/aws/authz.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
 	plugins/aws/credential_report.c \
@@ -82,8 +84,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	plugins/aws/xml.h
 tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws
-tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(EXPAT_CFLAGS)
-tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(EXPAT_LIBS)
+tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # SigV4 (core/sigv4.c) against AWS's published vectors.
 check_PROGRAMS += tests/test_sigv4
