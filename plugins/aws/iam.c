@@ -535,8 +535,7 @@ aws_iam_list(const struct aws_account *a, struct dormant_http *http,
 		goto out;
 	}
 	if (st != DORMANT_OK) {
-		a->host->log(a->host, DORMANT_LOG_WARNING,
-		             "%s: admins unknown: %s", a->account, why.msg);
+		/* Core warns, naming the account. */
 		if (sink->admins_unknown)
 			sink->admins_unknown(sink, why.msg);
 	} else {
