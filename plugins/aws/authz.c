@@ -681,7 +681,7 @@ aws_authz_add_page(struct aws_authz *a, const char *body, size_t len,
 	a->page = page;
 	a->have_truncated = false;
 	clear_current(a);
-	st = aws_xml_parse(body, len, WHAT, AWS_POLICY_DOC_MAX * 3, page_end, a,
+	st = aws_xml_parse(body, len, WHAT, AWS_POLICY_DOC_MAX, page_end, a,
 	                   err);
 	a->page = NULL;
 	clear_current(a);
