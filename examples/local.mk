@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	examples/README \
 	examples/dormant.conf \
 	examples/aws/credential-report.csv \
+	examples/aws/authorization-details.json \
 	examples/aws/EXPECTED \
 	examples/azure/users.json \
 	examples/azure/directory-roles.json \

@@ -75,6 +75,7 @@ struct recorder {
 	size_t n;
 	struct rec u[MAX_USERS];
 	size_t fail_after; /* 0: never */
+	char admins_unknown[512];
 };
 
 static void
@@ -128,12 +129,21 @@ rec_page(struct dormant_sink *sink)
 }
 
 static void
+rec_admins_unknown(struct dormant_sink *sink, const char *why)
+{
+	struct recorder *r = (struct recorder *)sink;
+
+	snprintf(r->admins_unknown, sizeof(r->admins_unknown), "%s", why);
+}
+
+static void
 rec_init(struct recorder *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->sink.set_scope = rec_set_scope;
 	r->sink.user = rec_user;
 	r->sink.page = rec_page;
+	r->sink.admins_unknown = rec_admins_unknown;
 }
 
 static void
@@ -159,6 +169,7 @@ find(const struct recorder *r, const char *name)
 struct test_host {
 	struct dormant_host host;
 	const char *report_file;
+	const char *details_file;
 	char log[2048];
 	int info_lines;
 };
@@ -170,6 +181,8 @@ host_config(const struct dormant_host *host, const char *key)
 
 	if (strcmp(key, "credential_report_file") == 0)
 		return h->report_file;
+	if (strcmp(key, "authorization_details_file") == 0)
+		return h->details_file;
 	return NULL;
 }
 
@@ -699,7 +712,7 @@ test_module(void)
 		if (strcmp(*k, "credential_report_file") == 0)
 			seen_file = true;
 	}
-	is_int(n_keys, 12, "twelve config keys");
+	is_int(n_keys, 13, "thirteen config keys");
 	ok(seen_file, "credential_report_file is a config key");
 	ok(p->secret_keys && !p->secret_keys[0], "no secret keys yet");
 	ok(p->enabling_env && p->enabling_env[0] &&
@@ -752,7 +765,57 @@ test_module(void)
 		           u->access_granted == T("2013-07-22T14:01:30Z"),
 		   "example: oscar never signed in since 2014");
 	}
+	/* The report names no policies: admins unknown, never "nobody". */
+	ok(strstr(r.admins_unknown, "iam:GetAccountAuthorizationDetails") &&
+	           strstr(r.admins_unknown, "authorization_details_file"),
+	   "report alone: admins unknown, naming the permission: %s",
+	   r.admins_unknown);
+	ok(!find(&r, "alice")->admin, "report alone: nobody marked admin");
 	rec_free(&r);
+	p->close(handle);
+
+	/* With the details the CLI printed: who is admin, and why not. */
+	{
+		char details[1024];
+
+		snprintf(details, sizeof(details),
+		         "%s/examples/aws/authorization-details.json",
+		         srcdir ? srcdir : "..");
+		h.details_file = details;
+		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
+		       "open offline with authorization_details_file");
+		rec_init(&r);
+		is_int(p->list_users(handle, 0, &r.sink, &err), DORMANT_OK,
+		       "list with details: %s", err.msg);
+		is_str(r.admins_unknown, "", "with details: admins known");
+		ok(find(&r, "alice")->admin,
+		   "alice: attached AdministratorAccess");
+		ok(find(&r, "ops+oncall")->admin,
+		   "ops+oncall: group with AdministratorAccess");
+		ok(find(&r, "ivan")->admin, "ivan: inline * on *");
+		ok(find(&r, "walter")->admin,
+		   "walter: customer-managed iam:* on *");
+		ok(!find(&r, "dave")->admin,
+		   "dave: only his own password: no admin");
+		ok(!find(&r, "bob")->admin,
+		   "bob: ReadOnlyAccess and DeveloperTools (iam:* only in a "
+		   "non-default version): no admin");
+		rec_free(&r);
+		p->close(handle);
+		h.details_file = "/nonexistent/details.json";
+		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
+		       "open with a missing details file (read at listing)");
+		rec_init(&r);
+		ok(p->list_users(handle, 0, &r.sink, &err) != DORMANT_OK &&
+		           r.n == 0,
+		   "a details file that cannot be read fails the listing: %s",
+		   err.msg);
+		rec_free(&r);
+		p->close(handle);
+		h.details_file = NULL;
+		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
+		       "open offline again");
+	}
 
 	is_int(p->last_login(handle, "123456789012",
 	                     "arn:aws:iam::123456789012:user/alice", "alice",

@@ -21,6 +21,7 @@
 #include <dormant/buf.h>
 #include <dormant/plugin.h>
 
+#include "authz.h"
 #include "credential_report.h"
 #include "credentials.h"
 #include "iam.h"
@@ -42,7 +43,8 @@ struct scope {
 
 struct aws {
 	const struct dormant_host *host;
-	char *report_file; /* owned; NULL for a live scan */
+	char *report_file;  /* owned; NULL for a live scan */
+	char *details_file; /* owned; authorization_details_file or NULL */
 	struct aws_chain chain;
 	struct aws_endpoint iam, sts;
 	struct scope *scopes;
@@ -63,6 +65,7 @@ static const char *const config_keys[] = {"profile",
                                           "endpoint_sts",
                                           "region",
                                           "credential_report_file",
+                                          "authorization_details_file",
                                           "max_requests_per_second",
                                           "parallel_requests",
                                           "parallel_accounts",
@@ -74,6 +77,7 @@ static const char *const config_keys[] = {"profile",
 static const char *const secret_keys[] = {NULL};
 
 static const char *const path_keys[] = {"credential_report_file",
+                                        "authorization_details_file",
                                         "assume_roles_file", NULL};
 
 /* The AWS SDKs' own signals that credentials are at hand (SPEC 5). */
@@ -285,6 +289,7 @@ aws_close(void *handle)
 	pthread_cond_destroy(&a->slot);
 	pthread_mutex_destroy(&a->lock);
 	free(a->report_file);
+	free(a->details_file);
 	free(a);
 }
 
@@ -294,6 +299,7 @@ aws_open(const struct dormant_host *host, void **handle,
 {
 	struct aws *a = NULL;
 	const char *file = host->config(host, "credential_report_file");
+	const char *details = host->config(host, "authorization_details_file");
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
@@ -307,6 +313,16 @@ aws_open(const struct dormant_host *host, void **handle,
 		a->report_file = strdup(file);
 		if (!a->report_file)
 			st = nomem(err);
+		if (st == DORMANT_OK && details && *details) {
+			a->details_file = strdup(details);
+			if (!a->details_file)
+				st = nomem(err);
+		}
+	} else if (details && *details) {
+		st = dormant_error_set(err, DORMANT_ERR_CONFIG,
+		                       "authorization_details_file goes with "
+		                       "credential_report_file (a live scan "
+		                       "reads GetAccountAuthorizationDetails)");
 	} else {
 		st = open_live(a, err);
 	}
@@ -337,25 +353,125 @@ aws_scope_label(void *handle, size_t scope)
 	return scope < a->n_scopes ? a->scopes[scope].label : NULL;
 }
 
+/* Offline admins: the details file's verdicts on the way to core. */
+struct offline_sink {
+	struct dormant_sink sink;
+	struct dormant_sink *inner;
+	const struct aws_authz *authz;
+	const struct dormant_host *host;
+};
+
+static void
+offline_scope(struct dormant_sink *sink, const char *scope)
+{
+	struct offline_sink *o = (struct offline_sink *)sink;
+
+	if (o->inner->set_scope)
+		o->inner->set_scope(o->inner, scope);
+}
+
+static void
+offline_page(struct dormant_sink *sink)
+{
+	struct offline_sink *o = (struct offline_sink *)sink;
+
+	if (o->inner->page)
+		o->inner->page(o->inner);
+}
+
+static enum dormant_status
+offline_user(struct dormant_sink *sink, const struct dormant_user *u)
+{
+	struct offline_sink *o = (struct offline_sink *)sink;
+	struct dormant_user copy = *u;
+	enum aws_admin v = aws_authz_admin(o->authz, u->id);
+
+	/* A user the file does not name: when in doubt, an admin. */
+	if (v == AWS_ADMIN_UNLISTED)
+		o->host->log(o->host, DORMANT_LOG_WARNING,
+		             "%s is not in authorization_details_file; taken "
+		             "for an admin",
+		             u->id);
+	copy.admin = v != AWS_ADMIN_NO;
+	return o->inner->user(o->inner, &copy);
+}
+
+static enum dormant_status
+read_details(const struct aws *a, struct aws_authz **out,
+             struct dormant_error *err)
+{
+	struct dormant_buf text;
+	struct aws_authz *authz = aws_authz_new();
+	enum dormant_status st;
+
+	*out = NULL;
+	dormant_buf_init(&text, AWS_CREDENTIAL_REPORT_MAX);
+	if (!authz) {
+		st = nomem(err);
+		goto out;
+	}
+	st = dormant_buf_read_file(&text, a->details_file, err);
+	if (st == DORMANT_OK)
+		st = aws_authz_add_json(authz, text.data, text.len, err);
+	if (st == DORMANT_OK)
+		st = aws_authz_finish(authz, err);
+	if (st != DORMANT_OK) {
+		dormant_error_prefix(err, "%s", a->details_file);
+		goto out;
+	}
+	*out = authz;
+	authz = NULL;
+out:
+	aws_authz_free(authz);
+	dormant_buf_free(&text);
+	return st;
+}
+
 static enum dormant_status
 list_offline(const struct aws *a, struct dormant_sink *sink,
              struct dormant_error *err)
 {
 	struct dormant_buf report;
+	struct aws_authz *authz = NULL;
+	struct offline_sink wrap;
+	struct dormant_sink *to = sink;
 	enum dormant_status st;
 
 	dormant_buf_init(&report, AWS_CREDENTIAL_REPORT_MAX);
+	if (a->details_file) {
+		st = read_details(a, &authz, err);
+		if (st != DORMANT_OK)
+			goto out;
+		memset(&wrap, 0, sizeof(wrap));
+		wrap.sink.set_scope = offline_scope;
+		wrap.sink.user = offline_user;
+		wrap.sink.page = offline_page;
+		wrap.sink.admins_unknown = NULL;
+		wrap.inner = sink;
+		wrap.authz = authz;
+		wrap.host = a->host;
+		to = &wrap.sink;
+	} else if (sink->admins_unknown) {
+		/* The credential report names no policies (SPEC 3). */
+		sink->admins_unknown(sink,
+		                     "credential_report_file alone cannot "
+		                     "tell admins: set authorization_details_"
+		                     "file (aws iam get-account-authorization-"
+		                     "details, permission "
+		                     "iam:GetAccountAuthorizationDetails)");
+	}
 	st = dormant_buf_read_file(&report, a->report_file, err);
 	if (st != DORMANT_OK)
 		goto out;
 	/* The whole report is one page. */
 	if (sink->page)
 		sink->page(sink);
-	st = aws_credential_report_parse(report.data, report.len, a->host, sink,
+	st = aws_credential_report_parse(report.data, report.len, a->host, to,
 	                                 NULL, err);
 	if (st != DORMANT_OK && st != DORMANT_ERR_CANCELLED)
 		dormant_error_prefix(err, "%s", a->report_file);
 out:
+	aws_authz_free(authz);
 	dormant_buf_free(&report);
 	return st;
 }

@@ -12,6 +12,7 @@
 #include <dormant/ratelimit.h>
 #include <dormant/timeutil.h>
 
+#include "authz.h"
 #include "credential_report.h"
 #include "iam.h"
 #include "iam_xml.h"
@@ -330,9 +331,13 @@ profiles_all(const struct aws_account *a, struct collector *users,
 	return f.st;
 }
 
+static bool mark_admin(const struct aws_account *a,
+                       const struct aws_authz *authz, const char *arn);
+
 static enum dormant_status
 fallback(const struct aws_account *a, struct dormant_http *http,
-         struct dormant_sink *sink, struct dormant_error *err)
+         const struct aws_authz *authz, struct dormant_sink *sink,
+         struct dormant_error *err)
 {
 	struct collector users = {0};
 	struct dormant_extra extras[1] = {{"source", "ListUsers"}};
@@ -353,6 +358,7 @@ fallback(const struct aws_account *a, struct dormant_http *http,
 		        .interactive_access = l->console,
 		        /* IAM users have no disabled state. */
 		        .account_enabled = true,
+		        .admin = mark_admin(a, authz, l->u.arn),
 		        .extras = extras,
 		        .n_extras = 1,
 		};
@@ -367,6 +373,8 @@ fallback(const struct aws_account *a, struct dormant_http *http,
 struct guard {
 	struct dormant_sink sink;
 	struct dormant_sink *inner;
+	const struct aws_account *a;
+	const struct aws_authz *authz; /* NULL: admins unknown */
 	const char *want;
 	char got[AWS_ACCOUNT_ID_LEN + 1]; /* set when it is another */
 };
@@ -389,9 +397,13 @@ guard_user(struct dormant_sink *sink, const struct dormant_user *u)
 {
 	struct guard *g = (struct guard *)sink;
 
+	struct dormant_user copy;
+
 	if (g->got[0])
 		return DORMANT_ERR_PARSE;
-	return g->inner->user(g->inner, u);
+	copy = *u;
+	copy.admin = mark_admin(g->a, g->authz, u->id);
+	return g->inner->user(g->inner, &copy);
 }
 
 static void
@@ -402,6 +414,107 @@ guard_page(struct dormant_sink *sink)
 	g->inner->page(g->inner);
 }
 
+/* ---- administrators: GetAccountAuthorizationDetails ---- */
+
+/* Filter.member.N: users, groups and the account's own managed
+ * policies; roles are no console users, and AWS-managed policies are
+ * judged by ARN (authz.h). */
+static const struct aws_query_param authz_filter[] = {
+        {"Filter.member.1", "User"},
+        {"Filter.member.2", "Group"},
+        {"Filter.member.3", "LocalManagedPolicy"},
+};
+
+/* Reads every page of the account's authorization details into *out
+ * (the caller's). Any failure leaves *out NULL, with why in err. */
+static enum dormant_status
+read_authz(const struct aws_account *a, struct dormant_http *http,
+           struct dormant_sink *sink, struct aws_authz **out,
+           struct dormant_error *err)
+{
+	struct aws_call c = call_of(a, http);
+	struct dormant_http_response resp = {0};
+	struct aws_query_param params[5];
+	struct aws_iam_page page;
+	char marker[AWS_MARKER_MAX + 1] = "";
+	struct aws_authz *authz = aws_authz_new();
+	enum dormant_status st = DORMANT_OK;
+
+	*out = NULL;
+	if (!authz)
+		return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
+		                         dormant_strerror(DORMANT_ERR_NOMEM));
+	for (unsigned pages = 0;; pages++) {
+		size_t n = 0;
+
+		if (pages >= MAX_PAGES) {
+			st = dormant_error_set(
+			        err, DORMANT_ERR_HTTP,
+			        "iam:GetAccountAuthorizationDetails:"
+			        " more than %d pages",
+			        MAX_PAGES);
+			break;
+		}
+		for (size_t i = 0; i < 3; i++)
+			params[n++] = authz_filter[i];
+		params[n++] = (struct aws_query_param){"MaxItems", PAGE_SIZE};
+		if (marker[0])
+			params[n++] =
+			        (struct aws_query_param){"Marker", marker};
+		st = aws_query(&c, "GetAccountAuthorizationDetails",
+		               AWS_IAM_VERSION, params, n, &resp, NULL, err);
+		if (st == DORMANT_OK)
+			st = aws_authz_add_page(authz, resp.body, resp.body_len,
+			                        &page, err);
+		if (st == DORMANT_ERR_PARSE)
+			dormant_error_prefix(
+			        err, "iam:GetAccountAuthorizationDetails");
+		dormant_http_response_clear(&resp);
+		if (st != DORMANT_OK)
+			break;
+		if (sink->page)
+			sink->page(sink);
+		if (!page.truncated)
+			break;
+		if (strcmp(page.marker, marker) == 0) {
+			st = dormant_error_set(
+			        err, DORMANT_ERR_HTTP,
+			        "iam:GetAccountAuthorizationDetails: the same "
+			        "Marker twice: paging does not advance");
+			break;
+		}
+		memcpy(marker, page.marker, sizeof(marker));
+	}
+	if (st == DORMANT_OK)
+		st = aws_authz_finish(authz, err);
+	if (st == DORMANT_OK) {
+		*out = authz;
+		authz = NULL;
+	}
+	aws_authz_free(authz);
+	return st;
+}
+
+/* The admin flag of one listed user. A user the details do not name
+ * (created since they were read, or a report older than they are)
+ * counts as an admin: when in doubt, do not disable. */
+static bool
+mark_admin(const struct aws_account *a, const struct aws_authz *authz,
+           const char *arn)
+{
+	enum aws_admin v;
+
+	if (!authz)
+		return false; /* admins_unknown was reported: nobody acts */
+	v = aws_authz_admin(authz, arn);
+	if (v == AWS_ADMIN_UNLISTED)
+		a->host->log(a->host, DORMANT_LOG_WARNING,
+		             "%s: %s is not in GetAccountAuthorizationDetails; "
+		             "taken for an admin",
+		             a->account, arn);
+	return v != AWS_ADMIN_NO;
+}
+
 enum dormant_status
 aws_iam_list(const struct aws_account *a, struct dormant_http *http,
              struct dormant_sink *sink, struct dormant_error *err)
@@ -409,17 +522,35 @@ aws_iam_list(const struct aws_account *a, struct dormant_http *http,
 	struct dormant_buf csv;
 	struct dormant_error why = {{0}};
 	struct guard guard;
+	struct aws_authz *authz = NULL;
 	enum dormant_status st;
 
 	memset(&guard, 0, sizeof(guard));
 	dormant_buf_init(&csv, AWS_CREDENTIAL_REPORT_MAX);
+	/* Admins first, once for the account (SPEC 3). Without them the
+	 * listing still goes on, and core disables nobody here. */
+	st = read_authz(a, http, sink, &authz, &why);
+	if (st == DORMANT_ERR_CANCELLED) {
+		*err = why;
+		goto out;
+	}
+	if (st != DORMANT_OK) {
+		/* Core warns, naming the account. */
+		if (sink->admins_unknown)
+			sink->admins_unknown(sink, why.msg);
+	} else {
+		a->host->log(a->host, DORMANT_LOG_INFO,
+		             "%s: authorization details of %zu users read",
+		             a->account, aws_authz_users(authz));
+	}
+	memset(&why, 0, sizeof(why));
 	st = fetch_report(a, http, &csv, &why);
 	if (st == DORMANT_ERR_UNSUPPORTED) {
 		a->host->log(a->host, DORMANT_LOG_INFO,
 		             "%s: no credential report (%s); listing with "
 		             "ListUsers and GetLoginProfile",
 		             a->account, why.msg);
-		st = fallback(a, http, sink, err);
+		st = fallback(a, http, authz, sink, err);
 		goto out;
 	}
 	if (st != DORMANT_OK) {
@@ -438,6 +569,8 @@ aws_iam_list(const struct aws_account *a, struct dormant_http *http,
 	guard.sink.page = sink->page ? guard_page : NULL;
 	guard.sink.admins_unknown = NULL;
 	guard.inner = sink;
+	guard.a = a;
+	guard.authz = authz;
 	guard.want = a->account;
 	st = aws_credential_report_parse(csv.data, csv.len, a->host,
 	                                 &guard.sink, NULL, err);
@@ -447,6 +580,7 @@ aws_iam_list(const struct aws_account *a, struct dormant_http *http,
 		                       "%s",
 		                       guard.got, a->account);
 out:
+	aws_authz_free(authz);
 	dormant_buf_free(&csv);
 	return st;
 }

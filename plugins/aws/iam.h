@@ -10,6 +10,10 @@
  * password was set; NoSuchEntity means no console access), run by a few
  * threads at the account's paced rate.
  *
+ * Admins first: GetAccountAuthorizationDetails, every page, once per
+ * account (authz.h); when it fails the listing goes on and the sink
+ * hears admins_unknown, naming the permission.
+ *
  * last_login: GetUser's PasswordLastUsed. disable: DeleteLoginProfile;
  * NoSuchEntity means it is already gone. (IAM API Reference for each
  * action.)

@@ -3,6 +3,8 @@
 # tests that drive them directly.
 AWS_SOURCES = \
 	plugins/aws/aws.c \
+	plugins/aws/authz.c \
+	plugins/aws/authz.h \
 	plugins/aws/credential_report.c \
 	plugins/aws/credential_report.h \
 	plugins/aws/credentials.c \
@@ -72,6 +74,8 @@ TESTS += tests/fuzz/iam_xml.test
 tests_fuzz_fuzz_iam_xml_SOURCES = \
 	tests/fuzz/fuzz_iam_xml.c \
 	tests/fuzz/replay.c \
+	plugins/aws/authz.c \
+	plugins/aws/authz.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
 	plugins/aws/credential_report.c \
@@ -80,8 +84,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	plugins/aws/xml.h
 tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws
-tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(EXPAT_CFLAGS)
-tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(EXPAT_LIBS)
+tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # SigV4 (core/sigv4.c) against AWS's published vectors.
 check_PROGRAMS += tests/test_sigv4
@@ -99,7 +103,7 @@ tests_test_aws_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_test_aws_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # ... and whole scans through the dormant binary.
-TESTS += tests/aws_live.test tests/aws_scan.test
+TESTS += tests/aws_live.test tests/aws_scan.test tests/aws_model.test
 
 bench_list += tests/bench/aws.sh
 
@@ -112,9 +116,21 @@ EXTRA_DIST += \
 	tests/mock/aws_mock.py \
 	tests/aws_live.test \
 	tests/aws_scan.test \
+	tests/aws_model.test \
 	tests/bench/aws.sh \
 	docs/aws.md \
 	docs/aws-scan-policy.json \
 	docs/aws-remediate-policy.json \
 	docs/aws-assume-policy.json \
 	docs/aws-trust-policy.json
+
+# Who is an admin: policy documents, GetAccountAuthorizationDetails
+# pages and the CLI's JSON.
+check_PROGRAMS += tests/test_aws_authz
+TESTS += tests/test_aws_authz
+tests_test_aws_authz_SOURCES = tests/test_aws_authz.c tests/tap.h \
+	plugins/aws/authz.c plugins/aws/authz.h plugins/aws/xml.c \
+	plugins/aws/xml.h
+tests_test_aws_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_test_aws_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_test_aws_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)

@@ -1,5 +1,8 @@
 /* dormant: fuzz target for the AWS XML reader (plugins/aws/xml.c) and
- * every IAM / STS answer decoder on it (plugins/aws/iam_xml.c). Each
+ * every IAM / STS answer decoder on it (plugins/aws/iam_xml.c), and the
+ * GetAccountAuthorizationDetails reader with its policy judgement
+ * (plugins/aws/authz.c: the page, and the input as the CLI's JSON and as
+ * a policy document). Each
  * input goes through all of them; any input must end in a status with a
  * message, never a crash, a leak or undefined behaviour. */
 #include "config.h"
@@ -10,6 +13,7 @@
 
 #include <dormant/buf.h>
 
+#include "authz.h"
 #include "iam_xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -81,6 +85,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	must_say_why(
 	        aws_sts_parse_caller_identity(copy, size, account, arn, &err),
 	        &err);
+	{
+		struct aws_authz *a = aws_authz_new();
+		bool admin;
+
+		if (a) {
+			err.msg[0] = '\0';
+			must_say_why(
+			        aws_authz_add_page(a, copy, size, &page, &err),
+			        &err);
+			err.msg[0] = '\0';
+			must_say_why(aws_authz_add_json(a, copy, size, &err),
+			             &err);
+			aws_authz_finish(a, &err);
+			touched += aws_authz_admin(a, "arn:aws:iam::1:user/a");
+			aws_authz_free(a);
+		}
+		err.msg[0] = '\0';
+		must_say_why(aws_authz_judge_text(copy, size, &admin, &err),
+		             &err);
+	}
 	dormant_buf_free(&csv);
 	free(copy);
 	return 0;

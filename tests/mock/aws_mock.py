@@ -12,10 +12,15 @@ As strict as the real services where dormant depends on it:
   signature and an X-Amz-Date more than 5 minutes off are
   SignatureDoesNotMatch, and the credential scope must name the action's
   service (iam or sts) and its signing region (IAM: us-east-1).
-- Answers and errors have the documented XML shapes and status codes
-  (IAM and STS API references: ListUsers, GetUser, GetLoginProfile,
-  DeleteLoginProfile, GenerateCredentialReport, GetCredentialReport,
-  AssumeRole, GetCallerIdentity; "Common Errors").
+- The API itself comes from botocore's service models (see ServiceModel
+  below): only actions the model declares are served, every request's
+  parameters are checked against the operation's input shape, and every
+  answer against its output shape before it is sent.
+- Errors have the documented XML envelope and status codes (IAM and
+  STS API references, "Common Errors").
+- GetAccountAuthorizationDetails pages users, groups and the account's
+  managed policies (Filter.member.N) with MaxItems and Marker; policy
+  documents are URL-encoded JSON, as IAM sends them.
 - ListUsers pages with MaxItems (1..1000) and an opaque, signed Marker.
 - The credential report is STARTED, then COMPLETE after --report-ms;
   GetCredentialReport before that is ReportInProgress (404), before any
@@ -41,10 +46,15 @@ credentials), --lie-expiration S (AssumeRole's Expiration says S seconds
 later than the real end: the client learns of it from ExpiredToken), --latency-ms MS (added to every request), --bad-xml K
 (account K's ListUsers answers are cut short), --fresh NAME[,...]
 (GetUser says these users just signed in), --precompute (build the
-credential reports at start-up: benchmarks).
+credential reports at start-up: benchmarks), --admins N (who holds
+administrator power, see access()), --bad-details K (account K's
+GetAccountAuthorizationDetails answers are cut short), --off-model
+ACTION[,...] (those answers carry an element the model does not
+declare: the self-check answers 500 instead).
 
 Control: GET /_mock/aws/state is a JSON dump: calls per "account:action",
-deleted login profiles, most requests in flight at once.
+deleted login profiles, most requests in flight at once, requests the
+model accepted and rejected per action, off-model answers caught.
 """
 
 import base64
@@ -59,9 +69,11 @@ import sys
 import threading
 import time
 import urllib.parse
+import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_models  # noqa: E402
 import mockserver  # noqa: E402
 
 BASE_KEY = "AKIDMOCKBASE00000000"
@@ -70,10 +82,318 @@ IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 IAM_ACTIONS = {"ListUsers", "GetUser", "GetLoginProfile",
                "DeleteLoginProfile", "GenerateCredentialReport",
-               "GetCredentialReport"}
+               "GetCredentialReport", "GetAccountAuthorizationDetails"}
 STS_ACTIONS = {"AssumeRole", "GetCallerIdentity"}
 ROLE_NAME = "DormantScan"
 SKEW = 300  # SigV4: a request is valid for 5 minutes
+
+
+# -- what AWS itself declares: botocore's service models ---------------
+#
+# The mock takes the operations, their parameters and the shapes of
+# their answers from botocore's iam/2010-05-08 and sts/2011-06-15
+# service-2.json (api_models.py finds them), not from this file's own
+# reading of the docs. Requests are checked the way the Query protocol
+# serialises them (botocore's QuerySerializer does the same in reverse):
+# structure members as Prefix.Member, lists as Prefix.member.N (N from
+# 1), maps as Prefix.entry.N.key/.value, scalars as text. Every answer
+# the mock gives is checked against the operation's output shape before
+# it leaves: an off-model answer is a bug of the mock, answered 500 with
+# the reason on stderr.
+#
+# Errors, as IAM and STS answer them (IAM API Reference, "Common
+# Errors"): a missing required member or a value outside the model's
+# constraints is 400 ValidationError, "N validation error(s) detected:
+# Value ... at 'member' failed to satisfy constraint: ..."; a parameter
+# the operation does not declare is 400 InvalidQueryParameter ("The AWS
+# query string is malformed or does not adhere to AWS standards").
+
+class ModelError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _java_pattern(p):
+    """A model pattern as a Python regex, or None when it uses Java
+    classes Python's re lacks (\p{L}, code points past U+FFFF)."""
+    if "\\p{" in p or re.search(r"\\u[0-9A-Fa-f]{5}", p):
+        return None
+    try:
+        return re.compile(p)
+    except re.error:
+        return None
+
+
+def _lower_first(name):
+    return name[:1].lower() + name[1:]
+
+
+def _iso_time(text):
+    """An ISO 8601 time, as the Query protocol writes timestamps."""
+    m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?"
+                     r"(Z|[+-]\d\d:?\d\d)", text)
+    if not m:
+        return False
+    try:
+        datetime.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        return False
+    return True
+
+
+class ServiceModel:
+    def __init__(self, service, version):
+        m = api_models.botocore_model(service, version)
+        self.ns = m["metadata"]["xmlNamespace"]
+        self.ops = m["operations"]
+        self.shapes = m["shapes"]
+        self.patterns = {}
+
+    def _pattern(self, p):
+        if p not in self.patterns:
+            self.patterns[p] = _java_pattern(p)
+        return self.patterns[p]
+
+    def _scalar(self, sname, value, where, errors):
+        """Checks one scalar's text against its shape; appends the
+        ValidationError sentence for each broken constraint."""
+        sh = self.shapes[sname]
+        t = sh["type"]
+        shown = value if len(value) <= 64 else value[:61] + "..."
+        if t == "string":
+            if "enum" in sh and value not in sh["enum"]:
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must satisfy enum value "
+                              "set: [%s]" % (shown, where,
+                                             ", ".join(sh["enum"])))
+            if "min" in sh and len(value) < sh["min"]:
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must have length greater "
+                              "than or equal to %d" % (shown, where,
+                                                       sh["min"]))
+            if "max" in sh and len(value) > sh["max"]:
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must have length less "
+                              "than or equal to %d" % (shown, where,
+                                                       sh["max"]))
+            rx = self._pattern(sh["pattern"]) if "pattern" in sh else None
+            if rx and not rx.fullmatch(value):
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must satisfy regular "
+                              "expression pattern: %s"
+                              % (shown, where, sh["pattern"]))
+        elif t in ("integer", "long"):
+            if not re.fullmatch(r"-?\d+", value):
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must be a number"
+                              % (shown, where))
+                return
+            n = int(value)
+            if "min" in sh and n < sh["min"]:
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must have value greater "
+                              "than or equal to %d" % (shown, where,
+                                                       sh["min"]))
+            if "max" in sh and n > sh["max"]:
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must have value less than "
+                              "or equal to %d" % (shown, where, sh["max"]))
+        elif t == "boolean":
+            if value not in ("true", "false"):
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must be true or false"
+                              % (shown, where))
+        elif t == "timestamp":
+            if not _iso_time(value):
+                errors.append("Value '%s' at '%s' failed to satisfy "
+                              "constraint: Member must be a timestamp"
+                              % (shown, where))
+        elif t == "blob":
+            try:
+                base64.b64decode(value, validate=True)
+            except ValueError:
+                errors.append("Value at '%s' failed to satisfy constraint: "
+                              "Member must be base64" % where)
+        else:
+            errors.append("'%s': shape type %s not understood" % (where, t))
+
+    # -- requests ---------------------------------------------------
+
+    def _walk_in(self, sname, prefix, where, form, used, errors):
+        sh = self.shapes[sname]
+        t = sh["type"]
+        if t == "structure":
+            for name, mem in sh["members"].items():
+                key = mem.get("locationName", name)
+                key = "%s.%s" % (prefix, key) if prefix else key
+                w = "%s.%s" % (where, _lower_first(name)) if where \
+                    else _lower_first(name)
+                if key in form or any(k.startswith(key + ".")
+                                      for k in form):
+                    self._walk_in(mem["shape"], key, w, form, used, errors)
+                elif name in sh.get("required", []):
+                    errors.append("Value null at '%s' failed to satisfy "
+                                  "constraint: Member must not be null" % w)
+        elif t == "list":
+            if prefix in form and form[prefix] == "":
+                used.add(prefix)  # the Query protocol's empty list
+                return
+            tag = sh["member"].get("locationName", "member")
+            if sh.get("flattened"):
+                head = prefix + "."
+            else:
+                head = "%s.%s." % (prefix, tag)
+            idx = set()
+            for k in form:
+                if k.startswith(head):
+                    n = k[len(head):].split(".")[0]
+                    if n.isdigit() and not n.startswith("0"):
+                        idx.add(int(n))
+            if idx != set(range(1, len(idx) + 1)):
+                errors.append("Value at '%s' failed to satisfy constraint:"
+                              " list members must be numbered from 1 "
+                              "without gaps" % where)
+            for n in sorted(idx):
+                self._walk_in(sh["member"]["shape"], "%s%d" % (head, n),
+                              "%s.%d" % (where, n), form, used, errors)
+            if "min" in sh and len(idx) < sh["min"]:
+                errors.append("Value at '%s' failed to satisfy constraint: "
+                              "Member must have length greater than or "
+                              "equal to %d" % (where, sh["min"]))
+            if "max" in sh and len(idx) > sh["max"]:
+                errors.append("Value at '%s' failed to satisfy constraint: "
+                              "Member must have length less than or equal "
+                              "to %d" % (where, sh["max"]))
+        elif t == "map":
+            n = 1
+            while "%s.entry.%d.key" % (prefix, n) in form:
+                for part, ref in (("key", sh["key"]), ("value", sh["value"])):
+                    self._walk_in(ref["shape"], "%s.entry.%d.%s"
+                                  % (prefix, n, part), where, form, used,
+                                  errors)
+                n += 1
+        else:
+            if prefix not in form:
+                errors.append("Value at '%s' failed to satisfy constraint: "
+                              "a structure where the model has a %s"
+                              % (where, t))
+                return
+            used.add(prefix)
+            self._scalar(sname, form[prefix], where, errors)
+
+    def check_request(self, action, form):
+        """Raises ModelError unless form (Action and Version removed) is
+        what the operation's input shape declares."""
+        op = self.ops[action]
+        params = {k: v for k, v in form.items()
+                  if k not in ("Action", "Version")}
+        used, errors = set(), []
+        if "input" in op:
+            self._walk_in(op["input"]["shape"], "", "", params, used, errors)
+        unknown = sorted(set(params) - used)
+        if unknown:
+            raise ModelError("InvalidQueryParameter",
+                             "The parameter %s is not recognized by %s"
+                             % (unknown[0], action))
+        if errors:
+            raise ModelError("ValidationError",
+                             "%d validation error%s detected: %s"
+                             % (len(errors), "" if len(errors) == 1 else "s",
+                                "; ".join(errors)))
+
+    # -- answers ----------------------------------------------------
+
+    def _walk_out(self, sname, elem, where, problems):
+        sh = self.shapes[sname]
+        t = sh["type"]
+        q = "{%s}" % self.ns
+        kids = list(elem)
+        if t == "structure":
+            names = {mem.get("locationName", n): (n, mem)
+                     for n, mem in sh["members"].items()}
+            seen = set()
+            for kid in kids:
+                if not kid.tag.startswith(q) or kid.tag[len(q):] not in names:
+                    problems.append("%s: <%s> is not a member" % (where,
+                                                                  kid.tag))
+                    continue
+                tag = kid.tag[len(q):]
+                if tag in seen:
+                    problems.append("%s: <%s> twice" % (where, tag))
+                seen.add(tag)
+                self._walk_out(names[tag][1]["shape"], kid,
+                               where + "/" + tag, problems)
+            for req in sh.get("required", []):
+                tag = sh["members"][req].get("locationName", req)
+                if tag not in seen:
+                    problems.append("%s: required <%s> missing"
+                                    % (where, tag))
+        elif t == "list":
+            tag = sh["member"].get("locationName", "member")
+            for i, kid in enumerate(kids):
+                if kid.tag != q + tag:
+                    problems.append("%s: <%s> in a list, not <%s>"
+                                    % (where, kid.tag, tag))
+                    continue
+                self._walk_out(sh["member"]["shape"], kid,
+                               "%s/%s[%d]" % (where, tag, i + 1), problems)
+        elif t == "map":
+            problems.append("%s: maps are not served" % where)
+        else:
+            if kids:
+                problems.append("%s: a %s with child elements" % (where, t))
+                return
+            errors = []
+            self._scalar(sname, elem.text or "", where, errors)
+            problems.extend(errors)
+
+    def check_answer(self, action, body):
+        """The reasons body is not the operation's answer ([] if it
+        is)."""
+        op = self.ops[action]
+        q = "{%s}" % self.ns
+        try:
+            root = ET.fromstring(body)
+        except ET.ParseError as e:
+            return ["not XML: %s" % e]
+        problems = []
+        if root.tag != q + action + "Response":
+            return ["root <%s>, not <%sResponse> in %s"
+                    % (root.tag, action, self.ns)]
+        wrapper = op.get("output", {}).get("resultWrapper")
+        kids = list(root)
+        tags = [k.tag for k in kids]
+        want = ([q + wrapper] if wrapper else []) + [q + "ResponseMetadata"]
+        if tags != want:
+            problems.append("children %s, want %s" % (tags, want))
+            return problems
+        meta = kids[-1]
+        if [k.tag for k in meta] != [q + "RequestId"] or \
+                not (meta[0].text or "").strip():
+            problems.append("ResponseMetadata without one RequestId")
+        if wrapper:
+            self._walk_out(op["output"]["shape"], kids[0], wrapper,
+                           problems)
+        return problems
+
+
+IAM_MODEL = STS_MODEL = None
+
+
+def load_models():
+    """botocore's IAM and STS models; every action served must be in
+    them (a mock serving an invented action would teach the client a
+    wrong API)."""
+    global IAM_MODEL, STS_MODEL
+    IAM_MODEL = ServiceModel("iam", "2010-05-08")
+    STS_MODEL = ServiceModel("sts", "2011-06-15")
+    for model, actions in ((IAM_MODEL, IAM_ACTIONS),
+                           (STS_MODEL, STS_ACTIONS)):
+        missing = sorted(a for a in actions if a not in model.ops)
+        if missing:
+            raise SystemExit("aws_mock: %s not in the service model"
+                             % ", ".join(missing))
 
 
 def account_id(k):
@@ -139,6 +459,78 @@ def truth(seed, now, days, k, n):
                         iso(u["used"]) if u["used"] is not None else None,
                         iso(ref), idle // 86400))
     return sorted(out)
+
+
+# -- who may do what: the data GetAccountAuthorizationDetails serves ---
+#
+# With --admins N, user i holds administrator power when i % N is
+#   0  through the AWS-managed AdministratorAccess, attached to it;
+#   1  through the group "admins", whose inline policy allows * on *;
+#   2  through the customer-managed "IamAll": iam:* on *;
+# and i % N == 3 has only narrow powers: its own inline policy, the
+# customer-managed "SelfService", and "Legacy", whose old version 1
+# allowed iam:* but whose default version 2 does not. Everyone is in
+# the group "staff" (s3 reads) with the AWS-managed ReadOnlyAccess.
+# Without --admins nobody is an admin.
+
+AWS_ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+AWS_READONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+V = "2012-10-17"
+DOC_ALL = {"Version": V, "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+DOC_IAM = {"Version": V, "Statement": [
+    {"Sid": "All", "Effect": "Allow", "Action": ["iam:*"],
+     "Resource": "*"}]}
+DOC_S3 = {"Version": V, "Statement": {
+    "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"],
+    "Resource": ["arn:aws:s3:::team-bucket", "arn:aws:s3:::team-bucket/*"]}}
+DOC_SELF = {"Version": V, "Statement": [
+    {"Effect": "Allow", "Action": ["iam:ChangePassword", "iam:GetUser"],
+     "Resource": "arn:aws:iam::*:user/${aws:username}"}]}
+DOC_EC2 = {"Version": V, "Statement": [
+    {"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}
+GROUPS = [("admins", [("everything", DOC_ALL)], []),
+          ("staff", [("read-bucket", DOC_S3)], [AWS_READONLY])]
+# name: [(version, document, default)]
+POLICIES = [("IamAll", [("v1", DOC_IAM, True)]),
+            ("SelfService", [("v1", DOC_SELF, True)]),
+            ("Legacy", [("v1", DOC_IAM, False), ("v2", DOC_EC2, True)])]
+
+
+def admin_kind(every, i):
+    if not every or i % every > 3:
+        return None
+    return ("attached", "group", "customer", "narrow")[i % every]
+
+
+def is_admin(every, i):
+    return admin_kind(every, i) in ("attached", "group", "customer")
+
+
+def local_policy(k, name):
+    return "arn:aws:iam::%s:policy/%s" % (account_id(k), name)
+
+
+def access(every, k, i):
+    """User i's groups, attached policy ARNs and inline policies."""
+    kind = admin_kind(every, i)
+    groups = ["staff"] + (["admins"] if kind == "group" else [])
+    managed = [AWS_READONLY]
+    inline = []
+    if kind == "attached":
+        managed.append(AWS_ADMIN)
+    elif kind == "customer":
+        managed.append(local_policy(k, "IamAll"))
+    elif kind == "narrow":
+        managed += [local_policy(k, "SelfService"), local_policy(k, "Legacy")]
+        inline.append(("own-password", DOC_SELF))
+    return groups, managed, inline
+
+
+def encode_doc(doc):
+    # "Policies returned by this operation are URL-encoded compliant
+    # with RFC 3986" (API_GetAccountAuthorizationDetails).
+    return urllib.parse.quote(json.dumps(doc), safe="")
 
 
 REPORT_HEADER = (
@@ -221,7 +613,10 @@ class AwsHandler(mockserver.MockHandler):
                         "deleted": {k: sorted(v)
                                     for k, v in st["deleted"].items()},
                         "max_inflight": st["max_inflight"],
-                        "sessions": len(st["sessions"])}
+                        "sessions": len(st["sessions"]),
+                        "accepted": dict(st["accepted"]),
+                        "rejected": dict(st["rejected"]),
+                        "off_model": list(st["off_model"])}
             return self.send_json(200, dump)
         return super()._control(req)
 
@@ -241,13 +636,35 @@ class AwsHandler(mockserver.MockHandler):
         return "%08x-0000-4000-8000-%012x" % (
             random.getrandbits(32), random.getrandbits(48))
 
-    def ok(self, action, result, ns=IAM_NS):
+    def ok(self, action, result, ns=IAM_NS, checked=False):
+        """Sends the answer; True when it was sent (on-model)."""
         inner = ("  <%sResult>\n%s  </%sResult>\n" % (action, result, action)
                  if result is not None else "")
-        self.xml(200, '<%sResponse xmlns="%s">\n%s  <ResponseMetadata>\n'
-                 '    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
-                 '</%sResponse>\n'
-                 % (action, ns, inner, self.request_id(), action))
+        if action in self.server.state["off_model_actions"] and inner:
+            # --off-model: an element the model does not declare, to
+            # show that the self-check below catches it.
+            inner = inner.replace("  </%sResult>" % action,
+                                  "    <Bogus>1</Bogus>\n  </%sResult>"
+                                  % action)
+        body = ('<%sResponse xmlns="%s">\n%s  <ResponseMetadata>\n'
+                '    <RequestId>%s</RequestId>\n  </ResponseMetadata>\n'
+                '</%sResponse>\n'
+                % (action, ns, inner, self.request_id(), action))
+        model = IAM_MODEL if ns == IAM_NS else STS_MODEL
+        # checked: the same result was checked when first built.
+        problems = [] if checked else model.check_answer(action, body)
+        if problems:
+            # The mock's own bug: never let it teach the client.
+            msg = "aws_mock: off-model %s answer: %s" % (
+                action, "; ".join(problems[:5]))
+            sys.stderr.write(msg + "\n")
+            sys.stderr.flush()
+            with self.server.lock:
+                self.server.state["off_model"].append(msg)
+            self.send(500, msg + "\n")
+            return False
+        self.xml(200, body)
+        return True
 
     # -- authentication ----------------------------------------------
 
@@ -371,6 +788,15 @@ class AwsHandler(mockserver.MockHandler):
         with self.server.lock:
             n = st["calls"].get(key, 0) + 1
             st["calls"][key] = n
+        try:
+            (IAM_MODEL if service == "iam" else STS_MODEL).check_request(
+                action, form)
+        except ModelError as e:
+            with self.server.lock:
+                st["rejected"][action] = st["rejected"].get(action, 0) + 1
+            return self.error(400, e.code, e.message, ns)
+        with self.server.lock:
+            st["accepted"][action] = st["accepted"].get(action, 0) + 1
         if n <= st["throttle"]:
             kind = n % 3
             if kind == 1:
@@ -625,6 +1051,142 @@ class AwsHandler(mockserver.MockHandler):
                    sess["token"], iso(int(sess["expires"] +
                                           st["lie_s"]))), ns)
 
+    def details_items(self, k, kinds):
+        st = self.server.state
+        items = []
+        if "User" in kinds:
+            items += [("User", i) for i in range(self.users(k))]
+        if "Group" in kinds:
+            items += [("Group", g) for g in range(len(GROUPS))]
+        if "LocalManagedPolicy" in kinds:
+            items += [("Policy", p) for p in range(len(POLICIES))]
+        del st
+        return items
+
+    def detail_xml(self, k, item):
+        every = self.server.state["admins"]
+        kind, n = item
+        created = iso(self.server.state["now"] - 3000 * 86400)
+        if kind == "User":
+            u = self.get(k, n)
+            groups, managed, inline = access(every, k, n)
+            return (
+                "      <member>\n        <Path>%s</Path>\n"
+                "        <UserName>%s</UserName>\n"
+                "        <UserId>%s</UserId>\n        <Arn>%s</Arn>\n"
+                "        <CreateDate>%s</CreateDate>\n"
+                "        <UserPolicyList>%s</UserPolicyList>\n"
+                "        <GroupList>%s</GroupList>\n"
+                "        <AttachedManagedPolicies>%s"
+                "</AttachedManagedPolicies>\n      </member>\n"
+                % (u["path"], u["name"], u["id"], u["arn"],
+                   iso(u["created"]),
+                   "".join("<member><PolicyName>%s</PolicyName>"
+                           "<PolicyDocument>%s</PolicyDocument></member>"
+                           % (name, encode_doc(doc))
+                           for name, doc in inline),
+                   "".join("<member>%s</member>" % g for g in groups),
+                   "".join("<member><PolicyName>%s</PolicyName>"
+                           "<PolicyArn>%s</PolicyArn></member>"
+                           % (a.rsplit("/", 1)[1], a) for a in managed)))
+        if kind == "Group":
+            name, inline, managed = GROUPS[n]
+            return (
+                "      <member>\n        <Path>/</Path>\n"
+                "        <GroupName>%s</GroupName>\n"
+                "        <GroupId>AGPAMOCK%04d%08d</GroupId>\n"
+                "        <Arn>arn:aws:iam::%s:group/%s</Arn>\n"
+                "        <CreateDate>%s</CreateDate>\n"
+                "        <GroupPolicyList>%s</GroupPolicyList>\n"
+                "        <AttachedManagedPolicies>%s"
+                "</AttachedManagedPolicies>\n      </member>\n"
+                % (name, k, n, account_id(k), name, created,
+                   "".join("<member><PolicyName>%s</PolicyName>"
+                           "<PolicyDocument>%s</PolicyDocument></member>"
+                           % (pn, encode_doc(doc)) for pn, doc in inline),
+                   "".join("<member><PolicyName>%s</PolicyName>"
+                           "<PolicyArn>%s</PolicyArn></member>"
+                           % (a.rsplit("/", 1)[1], a) for a in managed)))
+        name, versions = POLICIES[n]
+        default = [v for v, _, d in versions if d][0]
+        return (
+            "      <member>\n        <PolicyName>%s</PolicyName>\n"
+            "        <PolicyId>ANPAMOCK%04d%08d</PolicyId>\n"
+            "        <Arn>%s</Arn>\n        <Path>/</Path>\n"
+            "        <DefaultVersionId>%s</DefaultVersionId>\n"
+            "        <AttachmentCount>1</AttachmentCount>\n"
+            "        <PermissionsBoundaryUsageCount>0"
+            "</PermissionsBoundaryUsageCount>\n"
+            "        <IsAttachable>true</IsAttachable>\n"
+            "        <CreateDate>%s</CreateDate>\n"
+            "        <UpdateDate>%s</UpdateDate>\n"
+            "        <PolicyVersionList>%s</PolicyVersionList>\n"
+            "      </member>\n"
+            % (name, k, n, local_policy(k, name), default, created, created,
+               "".join("<member><Document>%s</Document>"
+                       "<VersionId>%s</VersionId>"
+                       "<IsDefaultVersion>%s</IsDefaultVersion>"
+                       "<CreateDate>%s</CreateDate></member>"
+                       % (encode_doc(doc), v, "true" if d else "false",
+                          created) for v, doc, d in versions)))
+
+    def details_page(self, k, kinds, start, size):
+        """One page's <...Result> content and the next offset (None on
+        the last page)."""
+        items = self.details_items(k, kinds)
+        end = min(start + size, len(items))
+        lists = {"User": [], "Group": [], "Policy": []}
+        for item in items[start:end]:
+            lists[item[0]].append(self.detail_xml(k, item))
+        truncated = end < len(items)
+        result = ""
+        for tag, key in (("UserDetailList", "User"),
+                         ("GroupDetailList", "Group"),
+                         ("Policies", "Policy")):
+            if lists[key] or key in [x if x != "LocalManagedPolicy"
+                                     else "Policy" for x in kinds]:
+                result += "    <%s>\n%s    </%s>\n" % (
+                    tag, "".join(lists[key]), tag)
+        result += "    <IsTruncated>%s</IsTruncated>\n" % (
+            "true" if truncated else "false")
+        return result, end if truncated else None
+
+    def do_GetAccountAuthorizationDetails(self, form, who, k, ns):
+        st = self.server.state
+        kinds = [v for key, v in sorted(form.items())
+                 if key.startswith("Filter.member.")]
+        if not kinds:
+            kinds = ["User", "Role", "Group", "LocalManagedPolicy",
+                     "AWSManagedPolicy"]
+        size = int(form.get("MaxItems", "100"))
+        start = 0
+        if "Marker" in form:
+            start = self.unmarker(k, form["Marker"])
+            if start is None:
+                return self.error(400, "ValidationError",
+                                  "Invalid Marker", ns)
+        # Pages are a pure function of their arguments: built (and
+        # checked against the model) once, then served from the cache
+        # (--precompute fills it at start-up for benchmarks).
+        ck = (k, tuple(kinds), start, size)
+        with self.server.lock:
+            cached = st["details_cache"].get(ck)
+        if cached is None:
+            page, nxt = self.details_page(k, kinds, start, size)
+        else:
+            page, nxt = cached
+        result = page
+        if nxt is not None:
+            result += "    <Marker>%s</Marker>\n" % self.marker(k, nxt)
+        if k in st["bad_details"]:
+            return self.xml(200, '<GetAccountAuthorizationDetailsResponse '
+                            'xmlns="%s">\n  <GetAccountAuthorizationDetails'
+                            'Result>\n%s' % (ns, result[:len(result) // 2]))
+        if self.ok("GetAccountAuthorizationDetails", result, ns,
+                   checked=cached is not None) and cached is None:
+            with self.server.lock:
+                st["details_cache"][ck] = (page, nxt)
+
     def do_GetCallerIdentity(self, form, who, k, ns):
         self.ok("GetCallerIdentity",
                 "    <Arn>%s</Arn>\n    <UserId>AIDAMOCK%04d</UserId>\n"
@@ -714,6 +1276,9 @@ def add_arguments(p):
     p.add_argument("--precompute", action="store_true")
     p.add_argument("--lie-expiration", type=int, default=0)
     p.add_argument("--fresh", default="")
+    p.add_argument("--admins", type=int, default=0)
+    p.add_argument("--bad-details", default="")
+    p.add_argument("--off-model", default="")
 
 
 def users_per_account(spec, accounts):
@@ -723,6 +1288,7 @@ def users_per_account(spec, accounts):
 
 
 def setup(server, args):
+    load_models()
     server.state.update({
         "accounts": args.accounts,
         "users": users_per_account(args.users, args.accounts),
@@ -743,7 +1309,11 @@ def setup(server, args):
         "fresh": set(x for x in args.fresh.split(",") if x),
         "marker_key": os.urandom(16),
         "calls": {}, "deleted": {}, "reports": {}, "sessions": {},
-        "content": {},
+        "content": {}, "accepted": {}, "rejected": {}, "off_model": [],
+        "details_cache": {},
+        "admins": args.admins,
+        "off_model_actions": set(x for x in args.off_model.split(",") if x),
+        "bad_details": set(int(x) for x in args.bad_details.split(",") if x),
         "imds_tokens": set(), "inflight": 0, "max_inflight": 0,
     })
     if args.precompute:
@@ -756,9 +1326,16 @@ def precompute(server):
     reports are the same, only built earlier)."""
     handler = AwsHandler.__new__(AwsHandler)
     handler.server = server
+    kinds = ("User", "Group", "LocalManagedPolicy")  # what dormant asks
     for k in range(server.state["accounts"]):
         server.state["content"][k] = base64.b64encode(
             handler.report(k).encode()).decode()
+        start = 0
+        while start is not None:
+            result, nxt = handler.details_page(k, list(kinds), start, 1000)
+            server.state["details_cache"][(k, kinds, start, 1000)] = (
+                result, nxt)
+            start = nxt
 
 
 def main(argv):
@@ -769,6 +1346,16 @@ def main(argv):
             int(argv[5])
         users = users_per_account(argv[6], accounts)
         print(json.dumps({account_id(k): truth(seed, now, days, k, users[k])
+                          for k in range(accounts)}))
+        return 0
+    # `aws_mock.py admins EVERY ACCOUNTS USERS`: who holds administrator
+    # power with --admins EVERY, by account.
+    if len(argv) > 1 and argv[1] == "admins":
+        every, accounts = int(argv[2]), int(argv[3])
+        users = users_per_account(argv[4], accounts)
+        print(json.dumps({account_id(k): ["u%d-%05d" % (k, i)
+                                          for i in range(users[k])
+                                          if is_admin(every, i)]
                           for k in range(accounts)}))
         return 0
     return mockserver.serve(AwsHandler, argv[1:], add_arguments, setup,
