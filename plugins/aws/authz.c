@@ -927,8 +927,9 @@ managed_admin(const struct aws_authz *a, const char *arn)
 
 	if (m >= 0)
 		return m == 1;
-	p = bsearch(&key, a->policies, a->n_policies, sizeof(*a->policies),
-	            by_policy);
+	p = a->n_policies ? bsearch(&key, a->policies, a->n_policies,
+	                            sizeof(*a->policies), by_policy)
+	                  : NULL;
 	return !p || p->admin;
 }
 
@@ -945,9 +946,15 @@ enum dormant_status
 aws_authz_finish(struct aws_authz *a, struct dormant_error *err)
 {
 	(void)err;
-	qsort(a->policies, a->n_policies, sizeof(*a->policies), by_policy);
-	qsort(a->groups, a->n_groups, sizeof(*a->groups), by_group);
-	qsort(a->users, a->n_users, sizeof(*a->users), by_user);
+	/* An answer may describe no policy, group or user at all: the arrays
+	 * are then NULL, which qsort and bsearch must not be given. */
+	if (a->n_policies > 1)
+		qsort(a->policies, a->n_policies, sizeof(*a->policies),
+		      by_policy);
+	if (a->n_groups > 1)
+		qsort(a->groups, a->n_groups, sizeof(*a->groups), by_group);
+	if (a->n_users > 1)
+		qsort(a->users, a->n_users, sizeof(*a->users), by_user);
 	for (size_t i = 0; i < a->n_groups; i++) {
 		struct group *g = &a->groups[i];
 
@@ -960,8 +967,10 @@ aws_authz_finish(struct aws_authz *a, struct dormant_error *err)
 		for (size_t j = 0; j < u->groups.n && !u->admin; j++) {
 			struct group key = {u->groups.v[j], false, {0}, false};
 			const struct group *g =
-			        bsearch(&key, a->groups, a->n_groups,
-			                sizeof(*a->groups), by_group);
+			        a->n_groups
+			                ? bsearch(&key, a->groups, a->n_groups,
+			                          sizeof(*a->groups), by_group)
+			                : NULL;
 
 			/* A group the answer does not describe counts. */
 			u->admin = !g || g->admin;
@@ -979,7 +988,9 @@ aws_authz_admin(const struct aws_authz *a, const char *arn)
 
 	memset(&key, 0, sizeof(key));
 	key.arn = (char *)arn;
-	u = bsearch(&key, a->users, a->n_users, sizeof(*a->users), by_user);
+	u = a->n_users ? bsearch(&key, a->users, a->n_users, sizeof(*a->users),
+	                         by_user)
+	               : NULL;
 	if (!u)
 		return AWS_ADMIN_UNLISTED;
 	return u->admin ? AWS_ADMIN_YES : AWS_ADMIN_NO;

@@ -98,7 +98,8 @@ azure_admins_finish(struct azure_admins *a)
 
 	if (a->sorted)
 		return;
-	qsort(a->ids, a->n, sizeof(*a->ids), compare_ids);
+	if (a->n > 1)
+		qsort(a->ids, a->n, sizeof(*a->ids), compare_ids);
 	/* One principal holding several roles appears once per role. */
 	for (size_t i = 0; i < a->n; i++) {
 		if (out > 0 && strcasecmp(a->ids[out - 1], a->ids[i]) == 0)
