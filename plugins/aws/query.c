@@ -202,6 +202,17 @@ map_error(const struct aws_call *c, const char *action,
 	                         e->code, resp->status, e->message);
 }
 
+/* Actions that change nothing (or, for GenerateCredentialReport and
+ * AssumeRole, nothing that a second call would change further). */
+static bool
+reads_only(const char *action)
+{
+	return strncmp(action, "Get", 3) == 0 ||
+	       strncmp(action, "List", 4) == 0 ||
+	       strcmp(action, "GenerateCredentialReport") == 0 ||
+	       strcmp(action, "AssumeRole") == 0;
+}
+
 enum dormant_status
 aws_query(const struct aws_call *call, const char *action, const char *version,
           const struct aws_query_param *params, size_t n_params,
@@ -236,8 +247,20 @@ aws_query(const struct aws_call *call, const char *action, const char *version,
 	req.prepare = prepare;
 	req.should_retry = should_retry;
 	req.ctx = &a;
+	/* A truncated or garbled answer to a read is read again (the Query
+	 * API's reads are POSTs too); a DeleteLoginProfile is not sent again
+	 * blindly. */
+	req.expect = DORMANT_HTTP_BODY_XML;
+	req.idempotent = reads_only(action);
 again:
 	st = dormant_http_send(call->http, &req, resp, err);
+	/* A 2xx that is still not XML after every retry: the HTTP layer's
+	 * message says so; there is no AWS error in it to map. */
+	if (st == DORMANT_ERR_HTTP && resp->status / 100 == 2) {
+		dormant_http_response_clear(resp);
+		dormant_error_prefix(err, "%s:%s", call->ep->service, action);
+		goto out;
+	}
 	if (st != DORMANT_OK && st != DORMANT_ERR_THROTTLED &&
 	    !(st == DORMANT_ERR_HTTP && resp->status)) {
 		dormant_error_prefix(err, "%s:%s", call->ep->service, action);
