@@ -98,6 +98,10 @@ dormant_audit_write(struct dormant_audit *a,
 	add_string(obj, "phase", r->phase);
 	add_string(obj, "result", r->result);
 	add_string(obj, "error", r->error);
+	if (r->called && !cJSON_AddTrueToObject(obj, "called")) {
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	text = cJSON_PrintUnformatted(obj);
 	if (!text) {
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "out of memory");
@@ -171,6 +175,8 @@ parse_line(const char *line, size_t len, dormant_audit_fn fn, void *ctx,
 	r.phase = member(obj, "phase");
 	r.result = member(obj, "result");
 	r.error = member(obj, "error");
+	r.called =
+	        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "called"));
 	if (!when || !dormant_time_parse_iso8601(when, &r.time) || !r.run ||
 	    !r.provider || !r.scope || !r.id || !r.action || !r.phase)
 		goto bad_line;

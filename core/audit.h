@@ -26,6 +26,10 @@ struct dormant_audit_record {
 	const char
 	        *result; /* after: "disabled", "enabled", "failed", "skipped" */
 	const char *error; /* NULL when none */
+	/* after, failed: the cloud was asked to act, so the action may have
+	 * happened all the same (an answer lost on the way back). Written as
+	 * "called": true; absent otherwise. */
+	bool called;
 };
 
 struct dormant_audit;

@@ -294,6 +294,7 @@ static const char *const scan_keys[] = {"days",
                                         "audit_log",
                                         "lock_file",
                                         "warn_state_file",
+                                        "request_timeout",
                                         NULL};
 
 static int

@@ -5,7 +5,9 @@
  *
  * A disable with a "before" record and no "after" (the run was killed
  * mid-action) may have happened: it is undone too (SPEC 7), since enable
- * is idempotent and the account was enabled when the run judged it. */
+ * is idempotent and the account was enabled when the run judged it. So
+ * is a disable that failed after the cloud was asked ("called": the
+ * answer may have been lost on its way back while the change was made). */
 #include "config.h"
 
 #include <stddef.h>
@@ -83,7 +85,7 @@ collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
 			if (!t)
 				goto add; /* an "after" alone: a torn log */
 			t->disabled = true;
-		} else if (t && !t->disabled) {
+		} else if (t && !t->disabled && !r->called) {
 			t->settled = true;
 		}
 		return DORMANT_OK;

@@ -32,6 +32,7 @@ dormant_conf_init(struct dormant_conf *conf)
 	conf->format = DORMANT_FORMAT_TABLE;
 	conf->max_disable = 10;
 	conf->max_disable_percent = 5.0;
+	conf->request_timeout = 60;
 	conf->now = DORMANT_TIME_NONE;
 }
 
@@ -336,6 +337,14 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 		st = set_path(conf, &conf->lock_file, value, line);
 	} else if (strcmp(key, "warn_state_file") == 0) {
 		st = set_path(conf, &conf->warn_state_file, value, line);
+	} else if (strcmp(key, "request_timeout") == 0) {
+		if (!parse_long(value, 1, 3600, &conf->request_timeout))
+			return dormant_error_set(
+			        err, DORMANT_ERR_CONFIG,
+			        "%s: must be a whole number of "
+			        "seconds from 1 to 3600, not "
+			        "\"%.64s\"",
+			        at, value);
 	} else {
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
 		                         "%s: unknown key in [scan]", at);

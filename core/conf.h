@@ -63,6 +63,7 @@ struct dormant_conf {
 	char *audit_log;
 	char *lock_file;
 	char *warn_state_file; /* NULL: dormant_warn_state_default_path() */
+	long request_timeout;  /* seconds one HTTP request may take */
 	char *plugin_dir; /* colon list; NULL: DORMANT_PLUGIN_PATH or default */
 	int64_t now;      /* DORMANT_TIME_NONE: the real clock */
 	int verbosity;    /* -1 quiet, 0 default, 1.. -v */

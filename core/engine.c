@@ -138,6 +138,7 @@ dormant_engine_open(const struct dormant_conf *conf,
 		op->host.ca_file = conf->ca_file;
 		op->host.verbosity = conf->verbosity < 0 ? 0 : conf->verbosity;
 		op->host.core = op;
+		op->host.request_timeout_ms = conf->request_timeout * 1000;
 		st = p->desc->open(&op->host, &op->handle, err);
 		if (st != DORMANT_OK) {
 			dormant_error_prefix(err, "%s", p->name);

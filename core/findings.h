@@ -42,6 +42,7 @@ struct dormant_finding {
 	const char *rule;   /* static */
 	enum dormant_action action;
 	char *action_error;
+	bool action_called; /* the provider was asked to act on this user */
 	struct dormant_finding_extra *extras;
 	size_t n_extras;
 };

@@ -617,6 +617,15 @@ dormant_http_new(const struct dormant_http_options *opts,
 	}
 	h->opts = *opts;
 	h->host = opts->host;
+	/* The run's request_timeout, where the client asks for no other. */
+	if (h->opts.total_timeout_ms <= 0 && h->host &&
+	    DORMANT_HOST_HAS(h->host, request_timeout_ms) &&
+	    h->host->request_timeout_ms > 0) {
+		h->opts.total_timeout_ms = h->host->request_timeout_ms;
+		if (h->opts.connect_timeout_ms <= 0 &&
+		    h->opts.total_timeout_ms < DEFAULT_CONNECT_MS)
+			h->opts.connect_timeout_ms = h->opts.total_timeout_ms;
+	}
 	if (h->opts.connect_timeout_ms <= 0)
 		h->opts.connect_timeout_ms = DEFAULT_CONNECT_MS;
 	if (h->opts.total_timeout_ms <= 0)
@@ -986,6 +995,24 @@ classify(CURLcode rc, const char **what, bool *retry)
 	}
 }
 
+struct xml_root {
+	const char *want;
+	bool seen, ok;
+};
+
+static void XMLCALL
+first_element(void *ctx, const XML_Char *name, const XML_Char **attrs)
+{
+	struct xml_root *r = ctx;
+	const char *colon = strchr(name, ':');
+
+	(void)attrs;
+	if (r->seen)
+		return;
+	r->seen = true;
+	r->ok = strcmp(colon ? colon + 1 : name, r->want) == 0;
+}
+
 /* Does a 2xx answer's body hold what the request expects? A garbled or
  * truncated 200 is then retried like a 5xx rather than failing a whole
  * scope (idempotent requests only). */
@@ -1004,14 +1031,20 @@ body_is_whole(const struct dormant_http_request *req,
 	}
 	case DORMANT_HTTP_BODY_XML: {
 		XML_Parser p = XML_ParserCreate(NULL);
+		struct xml_root root = {req->expect_xml_root, false, false};
 		bool ok;
 
 		if (!p)
 			return true; /* no memory to check: the caller's parse
 			                will say */
+		if (root.want) {
+			XML_SetUserData(p, &root);
+			XML_SetStartElementHandler(p, first_element);
+		}
 		ok = resp->body_len <= INT_MAX &&
 		     XML_Parse(p, resp->body, (int)resp->body_len, 1) ==
-		             XML_STATUS_OK;
+		             XML_STATUS_OK &&
+		     (!root.want || root.ok);
 		XML_ParserFree(p);
 		return ok;
 	}
@@ -1171,12 +1204,13 @@ dormant_http_send(struct dormant_http *http,
 				                  : DORMANT_ERR_HTTP,
 				        "%s: HTTP %ld%s after %u attempts",
 				        where, resp->status,
-				        garbled ? (work.expect == DORMANT_HTTP_BODY_XML
-				                           ? " whose body is "
-				                             "not XML"
-				                           : " whose body is "
-				                             "not JSON")
-				                : "",
+				        !garbled ? ""
+				        : work.expect != DORMANT_HTTP_BODY_XML
+				                ? " whose body is not JSON"
+				        : work.expect_xml_root
+				                ? " whose body is not the XML "
+				                  "answer expected"
+				                : " whose body is not XML",
 				        attempt);
 				goto out;
 			}

@@ -237,7 +237,8 @@ monotonic_ms(void)
 
 static enum dormant_status
 audit(struct work *w, const struct dormant_finding *f, const char *phase,
-      const char *result, const char *error, struct dormant_error *err)
+      const char *result, const char *error, bool called,
+      struct dormant_error *err)
 {
 	struct dormant_audit_record r = {
 	        .time = (int64_t)time(NULL),
@@ -250,6 +251,7 @@ audit(struct work *w, const struct dormant_finding *f, const char *phase,
 	        .phase = phase,
 	        .result = result,
 	        .error = error,
+	        .called = called,
 	};
 
 	return dormant_audit_write(w->audit, &r, err);
@@ -297,7 +299,9 @@ finish(struct work *w, struct dormant_finding *f)
 
 	log_outcome(f);
 	if (audit(w, f, "after", dormant_action_name(f->action),
-	          f->action_error, &err) != DORMANT_OK)
+	          f->action_error,
+	          f->action == DORMANT_ACTION_FAILED && f->action_called,
+	          &err) != DORMANT_OK)
 		dormant_log(DORMANT_LOG_ERROR, f->provider,
 		            "%s %s: %s: audit log: %s", f->scope, f->name,
 		            dormant_action_name(f->action), err.msg);
@@ -316,7 +320,7 @@ begin(struct work *w, struct dormant_finding *f, bool *recorded)
 	enum dormant_status st;
 
 	if (!*recorded &&
-	    audit(w, f, "before", NULL, NULL, &err) != DORMANT_OK) {
+	    audit(w, f, "before", NULL, NULL, false, &err) != DORMANT_OK) {
 		/* No record, no action: an undocumented disable cannot be
 		 * reviewed or undone. */
 		set_action(f, DORMANT_ACTION_FAILED, "not disabled: %s",
@@ -347,10 +351,12 @@ begin(struct work *w, struct dormant_finding *f, bool *recorded)
 	return false;
 }
 
+/* The provider was asked to disable f; st is its answer. */
 static void
 outcome(struct dormant_finding *f, enum dormant_status st,
         const struct dormant_error *err)
 {
+	f->action_called = true;
 	if (st == DORMANT_OK)
 		set_action(f, DORMANT_ACTION_DISABLED, NULL);
 	else

@@ -65,3 +65,10 @@ check_LTLIBRARIES += tests/syslog_shim.la
 tests_syslog_shim_la_SOURCES = tests/syslog_shim.c
 tests_syslog_shim_la_LDFLAGS = -module -avoid-version -no-undefined \
 	-rpath /nowhere $(AM_LDFLAGS)
+
+# The fault matrix: every cloud's mock, every fault kind at 20%; one
+# round here, many in tests/bench/faults.sh.
+TESTS += tests/fault_matrix.test
+EXTRA_DIST += tests/fault_matrix.test tests/mock/fault_check.py
+bench_list += tests/bench/faults.sh
+EXTRA_DIST += tests/bench/faults.sh

@@ -690,6 +690,25 @@ test_garbled(void)
 	is_int(resp.attempts, 2, "garbled XML: two attempts");
 	free(u);
 
+	u = url("/garble/g6?fail=1&kind=xhtml");
+	req.url = u;
+	req.expect_xml_root = "R";
+	st = dormant_http_send(http, &req, &resp, &err);
+	is_int(st, DORMANT_OK,
+	       "a well-formed page that is not the answer (root html, not "
+	       "R): retried");
+	is_int(resp.attempts, 2, "the wrong root: two attempts");
+	free(u);
+
+	u = url("/garble/g7?fail=10&kind=xhtml");
+	req.url = u;
+	st = dormant_http_send(http, &req, &resp, &err);
+	ok(st == DORMANT_ERR_HTTP &&
+	           strstr(err.msg, "not the XML answer expected") != NULL,
+	   "always the wrong root: says so: %s", err.msg);
+	req.expect_xml_root = NULL;
+	free(u);
+
 	u = url("/garble/g4?fail=1&kind=xml");
 	req.url = u;
 	req.idempotent = false;

@@ -93,6 +93,11 @@ struct dormant_http_request {
 	 * Query API, Graph's $batch of GETs) sets idempotent. */
 	enum dormant_http_body expect;
 	bool idempotent;
+	/* With DORMANT_HTTP_BODY_XML: the root element's name (any namespace
+	 * prefix aside), or NULL for any. A proxy's or captive portal's page
+	 * can be well-formed XHTML: a 200 whose root is not the answer's is
+	 * garbled too (AWS: "<Action>Response"). */
+	const char *expect_xml_root;
 };
 
 /* How many response headers the layer keeps (see

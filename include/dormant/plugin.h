@@ -148,7 +148,19 @@ struct dormant_host {
 	int verbosity; /* 0 quiet .. 3 HTTP traces */
 
 	void *core; /* opaque to providers */
+
+	/* Optional since 1.1 (test with DORMANT_HOST_HAS): how long one HTTP
+	 * request may take ([scan] request_timeout), in milliseconds. The
+	 * HTTP layer applies it to every client whose options leave the
+	 * timeouts at 0; a provider needs to read it only for a client of
+	 * its own making. */
+	long request_timeout_ms;
 };
+
+/* Does host carry member (its struct_size reaches past it)? */
+#define DORMANT_HOST_HAS(host, member)                                         \
+	((host)->struct_size >=                                                \
+	 offsetof(struct dormant_host, member) + sizeof((host)->member))
 
 struct dormant_provider {
 	uint32_t abi_version; /* DORMANT_PLUGIN_ABI_VERSION */

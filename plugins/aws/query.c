@@ -224,8 +224,13 @@ aws_query(const struct aws_call *call, const char *action, const char *version,
 	struct attempt a;
 	struct dormant_http_request req = {0};
 	enum dormant_status st;
+	char root[96];
 	bool refreshed = false;
 
+	if (snprintf(root, sizeof(root), "%sResponse", action) >=
+	    (int)sizeof(root))
+		return dormant_error_set(err, DORMANT_ERR_USAGE,
+		                         "%s: action name too long", action);
 	if (!aerr)
 		aerr = &local;
 	memset(aerr, 0, sizeof(*aerr));
@@ -251,6 +256,7 @@ aws_query(const struct aws_call *call, const char *action, const char *version,
 	 * API's reads are POSTs too); a DeleteLoginProfile is not sent again
 	 * blindly. */
 	req.expect = DORMANT_HTTP_BODY_XML;
+	req.expect_xml_root = root;
 	req.idempotent = reads_only(action);
 again:
 	st = dormant_http_send(call->http, &req, resp, err);

@@ -584,6 +584,14 @@ gcp_directory_prepare_write(struct gcp_live *g, struct dormant_error *err)
 	return st;
 }
 
+/* A failure after which the change may have been made all the same. */
+static bool
+answer_lost(enum dormant_status st)
+{
+	return st == DORMANT_ERR_NETWORK || st == DORMANT_ERR_HTTP ||
+	       st == DORMANT_ERR_PARSE || st == DORMANT_ERR_THROTTLED;
+}
+
 enum dormant_status
 gcp_directory_set_suspended(struct gcp_live *g, const char *id, bool suspended,
                             struct dormant_error *err)
@@ -599,6 +607,25 @@ gcp_directory_set_suspended(struct gcp_live *g, const char *id, bool suspended,
 	 * the user unchanged: disable and enable are idempotent as they
 	 * are. */
 	st = one_user(g, id, body, GCP_SCOPE_WRITE, verb, &f, err);
+	if (st != DORMANT_OK && answer_lost(st)) {
+		/* The patch may have been made with its answer lost on the way
+		 * back (a reset, a timeout, a garbled 200): a mutation is not
+		 * sent again blindly, it is read back. */
+		struct dormant_error again = {{0}};
+		struct gcp_user_facts now;
+
+		if (one_user(g, id, NULL, GCP_SCOPE_READ, "users.get", &now,
+		             &again) == DORMANT_OK &&
+		    now.suspended == suspended) {
+			if (g->host->log)
+				g->host->log(g->host, DORMANT_LOG_INFO,
+				             "%s %s: the answer was lost (%s); "
+				             "users.get shows it done",
+				             verb, id, err->msg);
+			return DORMANT_OK;
+		}
+		return st;
+	}
 	if (st != DORMANT_OK)
 		return st;
 	if (f.suspended != suspended)

@@ -624,6 +624,33 @@ class AwsHandler(mockserver.MockHandler):
         self.send(status, '<?xml version="1.0" encoding="UTF-8"?>\n' + body,
                   "text/xml")
 
+    # Faults (mockserver's --faults): IAM throttles with 400 Throttling,
+    # not 429 (the Query API's common errors), and sends no Retry-After
+    # of its own; a proxy in front of it might, hence the header.
+    def fault_error(self, status, retry_after):
+        code, kind = {429: ("Throttling", "Sender"),
+                      500: ("InternalFailure", "Receiver"),
+                      503: ("ServiceUnavailable", "Receiver")}[status]
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<ErrorResponse xmlns="%s">\n  <Error>\n'
+                '    <Type>%s</Type>\n    <Code>%s</Code>\n'
+                '    <Message>Rate exceeded</Message>\n  </Error>\n'
+                '  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
+                % (IAM_NS, kind, code, self.request_id()))
+        return (400 if status == 429 else status, "text/xml", body,
+                {"Retry-After": "1"} if retry_after else {})
+
+    @staticmethod
+    def is_mutation(req):
+        return b"Action=DeleteLoginProfile" in req.body
+
+    def expire_credentials(self):
+        # Every AssumeRole session ends now: the next call with one is
+        # ExpiredToken, as when a long scan outlives its session.
+        with self.server.lock:
+            for sess in self.server.state["sessions"].values():
+                sess["expires"] = min(sess["expires"], time.time())
+
     def error(self, status, code, message, ns=IAM_NS, kind="Sender"):
         self.xml(status,
                  '<ErrorResponse xmlns="%s">\n  <Error>\n'

@@ -720,6 +720,19 @@ class GoogleHandler(mockserver.MockHandler):
         self.send_compact(400, google_error(400, message, reason,
                                             "INVALID_ARGUMENT"))
 
+    # Faults (mockserver's --faults): Google's own error bodies.
+    def fault_error(self, status, retry_after):
+        reason, text = {429: ("rateLimitExceeded", "RESOURCE_EXHAUSTED"),
+                        500: ("backendError", "INTERNAL"),
+                        503: ("backendError", "UNAVAILABLE")}[status]
+        body = google_error(status, "injected fault", reason, text)
+        return (status, "application/json", json.dumps(body),
+                {"Retry-After": "1"} if retry_after else {})
+
+    def expire_credentials(self):
+        with self.server.lock:
+            self.st["tokens"].clear()
+
     def reject(self, method, message, field=None):
         """Google's answer to a request its description does not allow:
         400 INVALID_ARGUMENT with a google.rpc.BadRequest detail (the

@@ -422,6 +422,25 @@ class GraphHandler(mockserver.MockHandler):
                   req.headers, req.body, req.bearer())
         self.answer(*self.graph(sub, top=True))
 
+    # Faults (mockserver's --faults): Graph's own error bodies.
+    def fault_error(self, status, retry_after):
+        code = {429: "TooManyRequests", 500: "generalException",
+                503: "serviceNotAvailable"}[status]
+        status, headers, body = graph_error(
+            status, code, "injected fault",
+            {"Retry-After": "1"} if retry_after else None)
+        return status, "application/json", json.dumps(body), headers
+
+    @staticmethod
+    def is_mutation(req):
+        # A $batch of PATCHes (dormant sends no batch of reads alone).
+        return req.method == "PATCH" or (req.method == "POST" and
+                                         req.path.endswith("/$batch"))
+
+    def expire_credentials(self):
+        with self.server.lock:
+            self.server.state["tokens"].clear()
+
     def answer(self, status, headers, body):
         if isinstance(body, (dict, list)):
             return self.send_json(status, body, headers)

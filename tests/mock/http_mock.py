@@ -14,9 +14,10 @@ the mock's count of requests for that exact path):
                                error body for the first N, then 200
   *      /reset/KEY            ?fail=N: the first N connections are reset
                                without an answer, then 200
-  *      /garble/KEY           ?fail=N&kind=json|xml: the first N answers
-                               are 200 with a truncated body of that kind,
-                               then a whole one
+  *      /garble/KEY           ?fail=N&kind=json|xml|xhtml: the first N
+                               answers are 200 with a truncated body of
+                               that kind (xhtml: a well-formed HTML page),
+                               then a whole one (root element R)
   GET    /big                  ?bytes=N: N bytes of "x"
   GET    /slow                 ?ms=N: answers 200 after N ms
 
@@ -87,11 +88,16 @@ class HttpTestHandler(mockserver.MockHandler):
         self.send(200, "ok\n")
 
     def garble(self, req, match):
-        xml = req.arg("kind") == "xml"
+        kind = req.arg("kind")
+        xml = kind in ("xml", "xhtml")
         whole = ('<R xmlns="urn:x"><A>1</A></R>\n' if xml
                  else '{"value": [1, 2, 3]}\n')
         ctype = "text/xml" if xml else "application/json"
         if self.server.count(req.path) <= req.int_arg("fail", 1):
+            if kind == "xhtml":
+                # A proxy's error page: well-formed, but not the answer.
+                return self.send(200, "<html><body>502</body></html>\n",
+                                 ctype)
             # Cut mid-document, with a Content-Length that matches: only
             # parsing can tell.
             return self.send(200, whole[:len(whole) // 2], ctype)

@@ -33,14 +33,40 @@ that path, query excluded) and GET /_mock/requests (all counts), so a test
 can compare what the client says it sent with what arrived. These requests
 are neither counted nor logged.
 
+Faults on demand, for every mock alike (the fault matrix): --faults
+KIND[,KIND...] --fault-rate R (default 0.2) --fault-seed S answers that
+share R of the cloud requests (control paths never) with one of these,
+drawn at random:
+
+    429, 429-retry-after  throttled (the mock's fault_error() gives the
+                          cloud's own throttling answer)
+    500, 503              a server error in the cloud's shape
+    reset-before          the connection reset, the request not served
+    reset-after           the request served (a mutation applied), its
+                          status line and headers sent, then a reset
+    truncated             a 2xx answer cut in half, Content-Length
+                          matching the cut (as a broken proxy sends it)
+    garbage               a 2xx answer's body replaced by an HTML page
+    slow                  served only after --fault-slow-ms (default
+                          4000), past the client's timeout
+    expire                every credential the mock issued expires now
+                          (the mock's expire_credentials()), then served;
+                          at most once in 2 s, so that a credential just
+                          renewed lives a while, as real ones do
+    tls                   a new connection reset before the TLS handshake
+
+Every fault is logged with "fault": KIND in the request log.
+
 Shell side: tests/mock/mock.sh starts and stops mocks; tests/mock/mkcerts.sh
 makes the throwaway CA and the 127.0.0.1 certificate they serve.
 """
 
 import argparse
 import email.utils
+import io
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -54,6 +80,58 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # A request body over this is refused: mocks are strict like real clouds.
 MAX_REQUEST_BODY = 16 << 20
+
+# Fault kinds (see the module's text): answered instead of the request,
+# applied to the request's own answer, or at the connection.
+PRE_FAULTS = ("429", "429-retry-after", "500", "503", "reset-before")
+POST_FAULTS = ("reset-after", "truncated", "garbage")
+FAULTS = PRE_FAULTS + POST_FAULTS + ("slow", "expire", "tls")
+
+GARBAGE = (b"<html><head><title>502 Bad Gateway</title></head>\r\n"
+           b"<body><center><h1>502 Bad Gateway</h1></center></body>"
+           b"</html>\r\n")
+
+
+class FaultPlan:
+    """Which requests get which fault: a seeded draw, so that a failing
+    run can be replayed with the same --fault-seed."""
+
+    def __init__(self, kinds, rate, seed, slow_ms):
+        unknown = [k for k in kinds if k not in FAULTS]
+        if unknown:
+            raise SystemExit("unknown fault kind(s): %s (known: %s)"
+                             % (", ".join(unknown), ", ".join(FAULTS)))
+        self.kinds = [k for k in kinds if k != "tls"]
+        self.tls = "tls" in kinds
+        self.rate = rate
+        self.slow = slow_ms / 1000.0
+        self.rand = random.Random(seed)
+        self.lock = threading.Lock()
+        self.counts = {}
+        self.expired_at = 0.0
+
+    def draw(self, kinds):
+        if not kinds:
+            return None
+        with self.lock:
+            if self.rand.random() >= self.rate:
+                return None
+            kind = self.rand.choice(kinds)
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            return kind
+
+    def for_request(self):
+        kind = self.draw(self.kinds)
+        if kind == "expire":
+            with self.lock:
+                if time.time() - self.expired_at < 2.0:
+                    self.counts["expire"] -= 1
+                    return None
+                self.expired_at = time.time()
+        return kind
+
+    def for_connection(self):
+        return self.draw(["tls"] if self.tls else [])
 
 
 class Request:
@@ -138,6 +216,65 @@ class MockHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.close()
 
+    # -- faults (overridden by each mock for its cloud's shapes) --------
+
+    def fault_error(self, status, retry_after):
+        """The answer a throttled or failing cloud gives: (status,
+        content type, body, headers)."""
+        headers = {"Retry-After": "1"} if retry_after else {}
+        code = {429: "TooManyRequests", 500: "InternalServerError",
+                503: "ServiceUnavailable"}[status]
+        return (status, "application/json",
+                json.dumps({"error": {"code": code,
+                                      "message": "injected fault"}}),
+                headers)
+
+    def expire_credentials(self):
+        """Makes every credential the mock issued expired or unknown."""
+
+    @staticmethod
+    def is_mutation(req):
+        """Does req change the cloud? Logged as "mutation": true, so that
+        a test can act (kill the client, say) once one arrived."""
+        return req.method in ("PATCH", "PUT", "DELETE")
+
+    def _pre_fault(self, kind):
+        if kind == "reset-before":
+            return self.reset_connection()
+        status = int(kind.split("-")[0])
+        status, ctype, body, headers = self.fault_error(
+            status, kind == "429-retry-after")
+        self.send(status, body, ctype, headers)
+
+    def _post_fault(self, kind, req):
+        """Serves req into a buffer, then sends its answer broken."""
+        real = self.wfile
+        self.wfile = io.BytesIO()
+        try:
+            self.route(req)
+            raw = self.wfile.getvalue()
+        finally:
+            self.wfile = real
+        head, sep, body = raw.partition(b"\r\n\r\n")
+        try:
+            status = int(head.split(b" ", 2)[1])
+        except (IndexError, ValueError):
+            status = 0
+        if kind == "reset-after":
+            real.write(head + sep)
+            real.flush()
+            return self.reset_connection()
+        if 200 <= status < 300 and sep:
+            if kind == "truncated":
+                body = body[:len(body) // 2]
+            else:
+                body = GARBAGE
+                head = re.sub(rb"(?im)^Content-Type: [^\r\n]*",
+                              b"Content-Type: text/html", head)
+            head = re.sub(rb"(?im)^Content-Length: \d+",
+                          b"Content-Length: %d" % len(body), head)
+        real.write(head + sep + body)
+
     @staticmethod
     def http_date(when):
         """An IMF-fixdate, as in Retry-After and Date headers."""
@@ -172,8 +309,19 @@ class MockHandler(BaseHTTPRequestHandler):
                       self.client_address)
         if req.path.startswith("/_mock/"):
             return self._control(req)
-        self.server.record(req)
+        plan = self.server.faults
+        fault = plan.for_request() if plan and \
+            not req.path.startswith("/_") else None
+        self.server.record(req, fault)
         try:
+            if fault in PRE_FAULTS:
+                return self._pre_fault(fault)
+            if fault == "slow":
+                time.sleep(plan.slow)
+            elif fault == "expire":
+                self.expire_credentials()
+            if fault in POST_FAULTS:
+                return self._post_fault(fault, req)
             self.route(req)
         except OSError:
             # The client went away mid-answer (timeouts, cancellation,
@@ -190,6 +338,11 @@ class MockHandler(BaseHTTPRequestHandler):
         if req.path == "/_mock/requests":
             with self.server.lock:
                 counts = dict(self.server.counts)
+            return self.send_json(200, counts)
+        if req.path == "/_mock/faults":
+            plan = self.server.faults
+            with plan.lock if plan else self.server.lock:
+                counts = dict(plan.counts) if plan else {}
             return self.send_json(200, counts)
         return self.send_json(404, {"error": "no such control path"})
 
@@ -222,6 +375,7 @@ class MockServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.counts = {}
         self.state = {}
+        self.faults = None  # a FaultPlan, from --faults
         self.log_file = open(log_path, "a", encoding="utf-8") \
             if log_path else None
 
@@ -238,6 +392,13 @@ class MockServer(ThreadingHTTPServer):
         # Nagle and the client's delayed ACK add ~40 ms to every answer,
         # which would swamp any latency a benchmark injects on purpose.
         request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.faults and self.faults.for_connection():
+            self.log_event({"event": "fault", "fault": "tls",
+                            "client_port": client_address[1]})
+            request.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                               struct.pack("ii", 1, 0))
+            request.close()
+            return
         try:
             conn = self.tls.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError) as e:
@@ -254,13 +415,18 @@ class MockServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
-    def record(self, req):
+    def record(self, req, fault=None):
         with self.lock:
             self.counts[req.path] = self.counts.get(req.path, 0) + 1
-        self.log_event({"method": req.method, "path": req.path,
-                        "query": req.query, "client_port": req.client_port,
-                        "headers": sorted(req.headers.keys()),
-                        "body_len": len(req.body)})
+        event = {"method": req.method, "path": req.path,
+                 "query": req.query, "client_port": req.client_port,
+                 "headers": sorted(req.headers.keys()),
+                 "body_len": len(req.body)}
+        if fault:
+            event["fault"] = fault
+        if self.RequestHandlerClass.is_mutation(req):
+            event["mutation"] = True
+        self.log_event(event)
 
     def count(self, path):
         with self.lock:
@@ -301,11 +467,20 @@ def serve(handler, argv=None, add_arguments=None, setup=None,
     parser.add_argument("--port-file", required=True,
                         help="written with the port once listening")
     parser.add_argument("--log", help="JSON lines request log")
+    parser.add_argument("--faults", default="",
+                        help="fault kinds to inject (comma list)")
+    parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument("--fault-seed", default="0")
+    parser.add_argument("--fault-slow-ms", type=int, default=4000)
     if add_arguments:
         add_arguments(parser)
     args = parser.parse_args(argv)
 
     server = server_class(handler, args.cert, args.key, args.log)
+    kinds = [k for k in args.faults.split(",") if k]
+    if kinds:
+        server.faults = FaultPlan(kinds, args.fault_rate, args.fault_seed,
+                                  args.fault_slow_ms)
     if setup:
         setup(server, args)
 
@@ -324,5 +499,5 @@ def serve(handler, argv=None, add_arguments=None, setup=None,
     return 0
 
 
-__all__ = ["MockHandler", "MockServer", "Request", "serve",
+__all__ = ["FAULTS", "MockHandler", "MockServer", "Request", "serve",
            "write_port_file"]

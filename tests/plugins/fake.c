@@ -14,6 +14,8 @@
  *                        removes it, listing shows such users disabled;
  *                        last_login reads DIR/login.ID (a time) if present
  *   disable_fail = ID    disable of this user fails
+ *   disable_lost = ID    disable of this user is done, but its answer is
+ *                        lost on the way back (a network error)
  *   last_login_fail = ID re-reading this user fails
  *   action_delay_ms = N  each disable takes this long
  *   action_settle_ms = N each disable is done at once, but answers this
@@ -60,11 +62,10 @@ struct fake {
 #define EXPORT(name)  EXPORT_(name)
 
 static const char *const keys[] = {
-        "users_file",      "scopes",           "delay_ms",
-        "fail_scope",      "open_error",       "rename_scope",
-        "secret",          "state_dir",        "disable_fail",
-        "last_login_fail", "action_delay_ms",  "admins_unknown",
-        "reread_delay_ms", "action_settle_ms", NULL};
+        "users_file",   "scopes",          "delay_ms",         "fail_scope",
+        "open_error",   "rename_scope",    "secret",           "state_dir",
+        "disable_fail", "last_login_fail", "action_delay_ms",  "admins_unknown",
+        "disable_lost", "reread_delay_ms", "action_settle_ms", NULL};
 static const char *const secrets[] = {"secret", NULL};
 static const char *const env[] = {"DORMANT_FAKE_ENABLE", NULL};
 static const char *const paths[] = {"users_file", "state_dir", NULL};
@@ -406,6 +407,13 @@ fake_disable(void *handle, const char *scope, const char *id, const char *name,
 	fclose(fp);
 	if (h->config(h, "action_settle_ms"))
 		sleep_ms(strtol(h->config(h, "action_settle_ms"), NULL, 10));
+	if (h->config(h, "disable_lost") &&
+	    strcmp(h->config(h, "disable_lost"), id) == 0)
+		return dormant_error_set(
+		        err, DORMANT_ERR_NETWORK,
+		        "PATCH user %s: connection reset after "
+		        "5 attempts",
+		        id);
 	return DORMANT_OK;
 }
 
