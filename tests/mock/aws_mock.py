@@ -624,11 +624,13 @@ class AwsHandler(mockserver.MockHandler):
         self.send(status, '<?xml version="1.0" encoding="UTF-8"?>\n' + body,
                   "text/xml")
 
-    # Faults (mockserver's --faults): IAM throttles with 400 Throttling,
-    # not 429 (the Query API's common errors), and sends no Retry-After
-    # of its own; a proxy in front of it might, hence the header.
+    # Faults (mockserver's --faults): throttling is 400
+    # ThrottlingException, as IAM's published common errors give it (the
+    # --throttle option sends the "Throttling" code IAM answers on the
+    # wire), never 429; AWS sends no Retry-After of its own, a proxy in
+    # front of it might, hence the header.
     def fault_error(self, status, retry_after):
-        code, kind = {429: ("Throttling", "Sender"),
+        code, kind = {429: ("ThrottlingException", "Sender"),
                       500: ("InternalFailure", "Receiver"),
                       503: ("ServiceUnavailable", "Receiver")}[status]
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
