@@ -22,29 +22,13 @@ exclude=P1,P2 (the acting runs' --exclude: such users are not to be
 disabled either).
 """
 
-import calendar
 import fnmatch
 import json
 import os
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-DAY = 86400
-
-
-def fmt(t):
-    return None if t is None else time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                time.gmtime(t))
-
-
-def parse(v):
-    if v is None:
-        return None
-    return calendar.timegm(time.strptime(v[:19], "%Y-%m-%dT%H:%M:%S"))
-
 
 # -- the truth: {scope: {id: (last_login, days_inactive, admin)}} ---------
 
@@ -64,43 +48,19 @@ def truth_aws(a):
 
 def truth_azure(a):
     import graph_mock as g
-    admins = g.admin_ids(a["users"], a["seed"])
-    now, scope = a["now"], {}
-    for i in range(a["users"]):
-        u = g.make_user(i, a["seed"], now)
-        s = u["signInActivity"] or {}
-
-        def t(v):
-            return None if v is None or v == g.NEVER else parse(v)
-        ok = t(s.get("lastSuccessfulSignInDateTime"))
-        other = [x for x in (t(s.get("lastSignInDateTime")),
-                             t(s.get("lastNonInteractiveSignInDateTime")))
-                 if x is not None]
-        last = ok if ok is not None else (max(other) if other else None)
-        ref = last if last is not None else t(u["createdDateTime"])
-        if not u["accountEnabled"]:
-            continue
-        if ref is not None and now - ref <= a["days"] * DAY:
-            continue
-        scope[u["id"]] = (fmt(last),
-                          None if ref is None else (now - ref) // DAY,
-                          u["id"] in admins,
-                          (u["id"], u["userPrincipalName"], u["mail"]))
-    return {"tenant": scope}
+    found = g.dormant_truth(a["users"], a["seed"], a["now"], a["days"])
+    return {"tenant": {uid: (w["last_login"], w["days_inactive"], w["admin"],
+                             (uid, w["name"], w["mail"]))
+                       for uid, w in found.items()}}
 
 
 def truth_gcp(a):
     import google_mock as m
-    now, scope = a["now"], {}
-    for i in range(a["users"]):
-        u = m.user_facts(i, a["seed"], now)
-        if u["suspended"] or u["archived"]:
-            continue
-        ref = u["created"] if u["last"] is None else u["last"]
-        if now - ref <= a["days"] * DAY:
-            continue
+    scope = {}
+    for i, u, ref in m.dormant_truth(a["users"], a["seed"], a["now"],
+                                     a["days"]):
         uid = str(m.ID_BASE + i)
-        scope[uid] = (m.iso(u["last"]), (now - ref) // DAY,
+        scope[uid] = (m.iso(u["last"]), (a["now"] - ref) // m.DAY,
                       bool(u["admin"] or u["delegated"]),
                       (uid, m.email_of(i), m.email_of(i)))
     return {"domain": scope}

@@ -1185,6 +1185,18 @@ def iso(t):
         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
+def dormant_truth(users, seed, now, days):
+    """What a correct scan finds in the domain: (i, facts, reference) of
+    every user who can sign in and has been idle more than `days`."""
+    for i in range(users):
+        u = user_facts(i, seed, now)
+        if u["suspended"] or u["archived"]:
+            continue
+        ref = u["created"] if u["last"] is None else u["last"]
+        if now - ref > days * DAY:
+            yield i, u, ref
+
+
 def check(report_path, users, seed, now_s, days, scope):
     """Compares a dormant JSON report with the truth, user by user."""
     now = parse_time(now_s)
@@ -1193,13 +1205,7 @@ def check(report_path, users, seed, now_s, days, scope):
     got = {f["id"]: f for f in report["findings"] if f["provider"] ==
            "gcp"}
     want = {}
-    for i in range(users):
-        u = user_facts(i, seed, now)
-        if u["suspended"] or u["archived"]:
-            continue
-        ref = u["created"] if u["last"] is None else u["last"]
-        if now - ref <= days * DAY:
-            continue
+    for i, u, ref in dormant_truth(users, seed, now, days):
         admin = u["admin"] or u["delegated"]
         want[str(ID_BASE + i)] = {
             "provider": "gcp", "scope": scope, "id": str(ID_BASE + i),

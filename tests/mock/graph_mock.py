@@ -43,6 +43,7 @@ POST /_graph/revoke-tokens (every issued token becomes invalid).
 """
 
 import base64
+import calendar
 import hashlib
 import hmac
 import json
@@ -165,6 +166,38 @@ def eligible_admins(n):
 def eligible_group_admins(n):
     """Members of a role-assignable group that is eligible for a role."""
     return [i for i in range(n) if i % 1500 == 17]
+
+
+def dormant_truth(n, seed, now, days):
+    """What a correct scan finds in the tenant: {id: facts} of every
+    enabled user idle more than `days` days by dormant's rule (the last
+    successful sign-in, else the latest attempt, else the creation)."""
+    def t(v):
+        if v is None or v == NEVER:
+            return None
+        return calendar.timegm(time.strptime(v[:19], "%Y-%m-%dT%H:%M:%S"))
+    admins = admin_ids(n, seed)
+    out = {}
+    for i in range(n):
+        u = make_user(i, seed, now)
+        s = u["signInActivity"] or {}
+        ok = t(s.get("lastSuccessfulSignInDateTime"))
+        other = [x for x in (t(s.get("lastSignInDateTime")),
+                             t(s.get("lastNonInteractiveSignInDateTime")))
+                 if x is not None]
+        last = ok if ok is not None else (max(other) if other else None)
+        ref = last if last is not None else t(u["createdDateTime"])
+        if not u["accountEnabled"]:
+            continue
+        if ref is not None and now - ref <= days * DAY:
+            continue
+        out[u["id"]] = {
+            "name": u["userPrincipalName"], "mail": u["mail"],
+            "last_login": None if last is None else time.strftime(
+                "%Y-%m-%dT%H:%M:%SZ", time.gmtime(last)),
+            "days_inactive": None if ref is None else (now - ref) // DAY,
+            "admin": u["id"] in admins, "guest": u["userType"] == "Guest"}
+    return out
 
 
 def admin_ids(n, seed):
