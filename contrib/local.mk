@@ -10,5 +10,5 @@ EXTRA_DIST += \
 	contrib/dormant.timer \
 	contrib/dormant.logrotate
 
-TESTS += tests/man.test tests/style.test
-EXTRA_DIST += tests/man.test tests/style.test .clang-format
+TESTS += tests/e2e/man.test tests/e2e/style.test
+EXTRA_DIST += tests/e2e/man.test tests/e2e/style.test .clang-format

@@ -1,9 +1,9 @@
 # dormant: turns the rule catalog (rules/*/*.json, given as arguments) into
-# core/rules_data.c, so that libdormant carries its catalog and needs no
+# core/report/rules_data.c, so that the program carries its catalog and needs no
 # data directory, installed or not. Run with LC_ALL=C: bytes pass through
 # one by one, UTF-8 included.
 #
-#   awk -f rules/embed.awk rules/RULE/PROVIDER.json ... >core/rules_data.c
+#   awk -f rules/embed.awk rules/RULE/PROVIDER.json ... >core/report/rules_data.c
 BEGIN {
 	print "/* Generated from rules/ by rules/embed.awk: do not edit. */"
 	print "#include \"config.h\""

@@ -38,12 +38,10 @@ AM_TESTS_ENVIRONMENT = \
 	MAKE='$(MAKE)'; export MAKE;
 
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
-TESTLIBS = core/libdormant.la
+TESTLIBS = core/lib/libdormant.la
 
 EXTRA_DIST += tests/tap.h tests/lib.sh
 
-include $(srcdir)/tests/core.mk
-include $(srcdir)/tests/http.mk
 include $(srcdir)/tests/fuzz/local.mk
 
 # Benchmarks: not part of `make check` (timings are not tests). Run with
@@ -58,8 +56,8 @@ bench: all $(check_PROGRAMS) $(check_LTLIBRARIES)
 .PHONY: bench
 
 # No secret in any output: every provider live against its mock at -vvv.
-TESTS += tests/secrets.test
-EXTRA_DIST += tests/secrets.test
+TESTS += tests/e2e/secrets.test
+EXTRA_DIST += tests/e2e/secrets.test
 # What --syslog sends, caught by an LD_PRELOAD stand-in for syslog(3).
 check_LTLIBRARIES += tests/syslog_shim.la
 tests_syslog_shim_la_SOURCES = tests/syslog_shim.c
@@ -68,7 +66,7 @@ tests_syslog_shim_la_LDFLAGS = -module -avoid-version -no-undefined \
 
 # The fault matrix: every cloud's mock, every fault kind at 20%; one
 # round here, many in tests/bench/faults.sh.
-TESTS += tests/fault_matrix.test
-EXTRA_DIST += tests/fault_matrix.test tests/mock/fault_check.py
+TESTS += tests/e2e/fault_matrix.test
+EXTRA_DIST += tests/e2e/fault_matrix.test tests/mock/fault_check.py
 bench_list += tests/bench/faults.sh
 EXTRA_DIST += tests/bench/faults.sh

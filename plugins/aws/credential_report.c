@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <dormant/csv.h>
+#include "csv.h"
 #include <dormant/timeutil.h>
 
 #include "credential_report.h"

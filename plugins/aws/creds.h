@@ -16,7 +16,7 @@
 
 #include <dormant/http.h>
 #include <dormant/plugin.h>
-#include <dormant/sigv4.h>
+#include "sigv4.h"
 #include <dormant/status.h>
 
 #define AWS_CREDS_REFRESH_MARGIN (10 * 60)

@@ -11,6 +11,8 @@ AWS_SOURCES = \
 	plugins/aws/credentials.h \
 	plugins/aws/creds.c \
 	plugins/aws/creds.h \
+	plugins/aws/csv.c \
+	plugins/aws/csv.h \
 	plugins/aws/endpoints.c \
 	plugins/aws/endpoints.h \
 	plugins/aws/iam.c \
@@ -21,6 +23,8 @@ AWS_SOURCES = \
 	plugins/aws/profile.h \
 	plugins/aws/query.c \
 	plugins/aws/query.h \
+	plugins/aws/sigv4.c \
+	plugins/aws/sigv4.h \
 	plugins/aws/sources.c \
 	plugins/aws/sources.h \
 	plugins/aws/sts.c \
@@ -36,24 +40,26 @@ plugins_aws_aws_la_CPPFLAGS = $(AM_CPPFLAGS)
 plugins_aws_aws_la_CFLAGS = $(AM_CFLAGS) $(AWS_CFLAGS)
 plugins_aws_aws_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-no-undefined -export-symbols-regex '^aws_LTX_dormant_provider$$'
-plugins_aws_aws_la_LIBADD = core/libdormant.la $(AWS_LIBS)
+plugins_aws_aws_la_LIBADD = core/lib/libdormant.la $(AWS_LIBS)
 
-# The CSV reader under it (core/csv.c, in libdormant).
-check_PROGRAMS += tests/test_csv
-TESTS += tests/test_csv
-tests_test_csv_SOURCES = tests/test_csv.c
-tests_test_csv_CFLAGS = $(TESTCFLAGS)
-tests_test_csv_LDADD = $(TESTLIBS)
+# The CSV reader under it (plugins/aws/csv.c).
+check_PROGRAMS += tests/unit/aws/test_csv
+TESTS += tests/unit/aws/test_csv
+tests_unit_aws_test_csv_SOURCES = tests/unit/aws/test_csv.c \
+	plugins/aws/csv.c plugins/aws/csv.h
+tests_unit_aws_test_csv_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_csv_CFLAGS = $(TESTCFLAGS)
+tests_unit_aws_test_csv_LDADD = $(TESTLIBS)
 
 # The credential report parser and the module offline, field by field ...
-check_PROGRAMS += tests/test_credential_report
-TESTS += tests/test_credential_report
-tests_test_credential_report_SOURCES = \
-	tests/test_credential_report.c $(AWS_SOURCES)
-tests_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
+check_PROGRAMS += tests/unit/aws/test_credential_report
+TESTS += tests/unit/aws/test_credential_report
+tests_unit_aws_test_credential_report_SOURCES = \
+	tests/unit/aws/test_credential_report.c $(AWS_SOURCES)
+tests_unit_aws_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws
-tests_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_test_credential_report_LDADD = $(TESTLIBS) $(AWS_LIBS)
+tests_unit_aws_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_unit_aws_test_credential_report_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # ... and fuzzed: `make check` replays the committed corpus.
 check_PROGRAMS += tests/fuzz/fuzz_credential_report
@@ -62,7 +68,9 @@ tests_fuzz_fuzz_credential_report_SOURCES = \
 	tests/fuzz/fuzz_credential_report.c \
 	tests/fuzz/replay.c \
 	plugins/aws/credential_report.c \
-	plugins/aws/credential_report.h
+	plugins/aws/credential_report.h \
+	plugins/aws/csv.c \
+	plugins/aws/csv.h
 tests_fuzz_fuzz_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws
 tests_fuzz_fuzz_credential_report_CFLAGS = $(TESTCFLAGS)
@@ -80,6 +88,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	plugins/aws/iam_xml.h \
 	plugins/aws/credential_report.c \
 	plugins/aws/credential_report.h \
+	plugins/aws/csv.c \
+	plugins/aws/csv.h \
 	plugins/aws/xml.c \
 	plugins/aws/xml.h
 tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \
@@ -87,23 +97,25 @@ tests_fuzz_fuzz_iam_xml_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_fuzz_fuzz_iam_xml_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_fuzz_fuzz_iam_xml_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
-# SigV4 (core/sigv4.c) against AWS's published vectors.
-check_PROGRAMS += tests/test_sigv4
-TESTS += tests/test_sigv4
-tests_test_sigv4_SOURCES = tests/test_sigv4.c tests/tap.h
-tests_test_sigv4_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
+# SigV4 (plugins/aws/sigv4.c) against AWS's published vectors.
+check_PROGRAMS += tests/unit/aws/test_sigv4
+TESTS += tests/unit/aws/test_sigv4
+tests_unit_aws_test_sigv4_SOURCES = tests/unit/aws/test_sigv4.c tests/tap.h \
+	plugins/aws/sigv4.c plugins/aws/sigv4.h
+tests_unit_aws_test_sigv4_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_sigv4_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_aws_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
 
 # The live provider against the mock IAM + STS server: the callbacks
 # driven directly (last_login, disable, credentials, errors) ...
-check_PROGRAMS += tests/test_aws_live
-tests_test_aws_live_SOURCES = tests/test_aws_live.c $(AWS_SOURCES)
-tests_test_aws_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
-tests_test_aws_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_test_aws_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
+check_PROGRAMS += tests/unit/aws/test_live
+tests_unit_aws_test_live_SOURCES = tests/unit/aws/test_live.c $(AWS_SOURCES)
+tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_unit_aws_test_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
 # ... and whole scans through the dormant binary.
-TESTS += tests/aws_live.test tests/aws_scan.test tests/aws_model.test
+TESTS += tests/e2e/aws_live.test tests/e2e/aws_scan.test tests/e2e/aws_model.test
 
 bench_list += tests/bench/aws.sh
 
@@ -114,9 +126,9 @@ EXTRA_DIST += \
 	tests/fuzz/iam_xml.test \
 	tests/fuzz/corpus/iam_xml \
 	tests/mock/aws_mock.py \
-	tests/aws_live.test \
-	tests/aws_scan.test \
-	tests/aws_model.test \
+	tests/e2e/aws_live.test \
+	tests/e2e/aws_scan.test \
+	tests/e2e/aws_model.test \
 	tests/bench/aws.sh \
 	docs/aws.md \
 	docs/aws-scan-policy.json \
@@ -126,11 +138,25 @@ EXTRA_DIST += \
 
 # Who is an admin: policy documents, GetAccountAuthorizationDetails
 # pages and the CLI's JSON.
-check_PROGRAMS += tests/test_aws_authz
-TESTS += tests/test_aws_authz
-tests_test_aws_authz_SOURCES = tests/test_aws_authz.c tests/tap.h \
+check_PROGRAMS += tests/unit/aws/test_authz
+TESTS += tests/unit/aws/test_authz
+tests_unit_aws_test_authz_SOURCES = tests/unit/aws/test_authz.c tests/tap.h \
 	plugins/aws/authz.c plugins/aws/authz.h plugins/aws/xml.c \
 	plugins/aws/xml.h
-tests_test_aws_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
-tests_test_aws_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_test_aws_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)
+tests_unit_aws_test_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
+tests_unit_aws_test_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)
+
+# The AWS shared config and credentials files (plugins/aws/profile.c),
+# fuzzed.
+check_PROGRAMS += tests/fuzz/fuzz_aws_profile
+TESTS += tests/fuzz/aws_profile.test
+tests_fuzz_fuzz_aws_profile_SOURCES = tests/fuzz/fuzz_aws_profile.c \
+	tests/fuzz/replay.c tests/fuzz/fuzz_tmp.h \
+	plugins/aws/profile.c plugins/aws/profile.h
+tests_fuzz_fuzz_aws_profile_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/tests/fuzz
+tests_fuzz_fuzz_aws_profile_CFLAGS = $(TESTCFLAGS)
+tests_fuzz_fuzz_aws_profile_LDADD = $(TESTLIBS)
+dist_check_SCRIPTS += tests/fuzz/aws_profile.test
+EXTRA_DIST += tests/fuzz/corpus/aws_profile

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include <dormant/buf.h>
-#include <dormant/sigv4.h>
+#include "sigv4.h"
 
 #include "query.h"
 

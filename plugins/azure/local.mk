@@ -27,18 +27,18 @@ plugins_azure_azure_la_CPPFLAGS = $(AM_CPPFLAGS)
 plugins_azure_azure_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 plugins_azure_azure_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-no-undefined -export-symbols-regex '^azure_LTX_dormant_provider$$'
-plugins_azure_azure_la_LIBADD = core/libdormant.la $(CJSON_LIBS) \
+plugins_azure_azure_la_LIBADD = core/lib/libdormant.la $(CJSON_LIBS) \
 	$(PTHREAD_LIBS)
 
 # Unit test of the parsers and of the offline provider (it drives the
 # descriptor with a fake host over examples/azure).
-check_PROGRAMS += tests/test_graph_users
-TESTS += tests/test_graph_users
-tests_test_graph_users_SOURCES = tests/test_graph_users.c \
+check_PROGRAMS += tests/unit/azure/test_graph_users
+TESTS += tests/unit/azure/test_graph_users
+tests_unit_azure_test_graph_users_SOURCES = tests/unit/azure/test_graph_users.c \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
-tests_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
-tests_test_graph_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_graph_users_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_azure_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
+tests_unit_azure_test_graph_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_azure_test_graph_users_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The fuzz target, replayed over its committed corpus by `make check`
 # (clang -fsanitize=fuzzer on the same file fuzzes for real).
@@ -60,19 +60,19 @@ EXTRA_DIST += \
 
 # Live scans end to end: the dormant binary against the mock identity
 # platform + Microsoft Graph.
-TESTS += tests/azure_live.test
-EXTRA_DIST += tests/azure_live.test tests/mock/graph_mock.py
+TESTS += tests/e2e/azure_live.test
+EXTRA_DIST += tests/e2e/azure_live.test tests/mock/graph_mock.py
 
 # last_login, disable, enable and the token cache through the descriptor
 # with a fake host (until core's --disable flow drives them end to end).
-check_PROGRAMS += tests/test_azure_live
-TESTS += tests/azure_actions.test tests/azure_remediate.test
-EXTRA_DIST += tests/azure_actions.test tests/azure_remediate.test
-tests_test_azure_live_SOURCES = tests/test_azure_live.c tests/tap.h \
+check_PROGRAMS += tests/unit/azure/test_live
+TESTS += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
+EXTRA_DIST += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
+tests_unit_azure_test_live_SOURCES = tests/unit/azure/test_live.c tests/tap.h \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
-tests_test_azure_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
-tests_test_azure_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_azure_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_azure_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
+tests_unit_azure_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_azure_test_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz target of the live answers' parsers, replayed over its corpus.
 check_PROGRAMS += tests/fuzz/fuzz_azure_live
@@ -93,15 +93,15 @@ EXTRA_DIST += docs/azure.md
 
 # Who the admins are (active, PIM-eligible, through groups) and what a
 # failure to learn them does, end to end against the mock.
-TESTS += tests/azure_admins.test
-EXTRA_DIST += tests/azure_admins.test
+TESTS += tests/e2e/azure_admins.test
+EXTRA_DIST += tests/e2e/azure_admins.test
 
 # Whom the token is for, per cloud, behind a gateway and overridden,
 # through a CONNECT proxy that leads the clouds' host names to the mock.
-TESTS += tests/azure_audience.test
-EXTRA_DIST += tests/azure_audience.test
+TESTS += tests/e2e/azure_audience.test
+EXTRA_DIST += tests/e2e/azure_audience.test
 
 # Every request kind the provider sends, checked by a mock that loads
 # Graph's published types (skips without @microsoft/microsoft-graph-types).
-TESTS += tests/azure_graph_types.test
-EXTRA_DIST += tests/azure_graph_types.test
+TESTS += tests/e2e/azure_graph_types.test
+EXTRA_DIST += tests/e2e/azure_graph_types.test

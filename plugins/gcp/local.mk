@@ -20,16 +20,16 @@ plugins_gcp_gcp_la_CPPFLAGS = $(AM_CPPFLAGS)
 plugins_gcp_gcp_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 plugins_gcp_gcp_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-no-undefined -export-symbols-regex '^gcp_LTX_dormant_provider$$'
-plugins_gcp_gcp_la_LIBADD = core/libdormant.la $(CJSON_LIBS) $(PTHREAD_LIBS)
+plugins_gcp_gcp_la_LIBADD = core/lib/libdormant.la $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The users.list page parser, tested on its own...
-check_PROGRAMS += tests/test_directory_users
-TESTS += tests/test_directory_users
-tests_test_directory_users_SOURCES = tests/test_directory_users.c \
+check_PROGRAMS += tests/unit/gcp/test_directory_users
+TESTS += tests/unit/gcp/test_directory_users
+tests_unit_gcp_test_directory_users_SOURCES = tests/unit/gcp/test_directory_users.c \
 	plugins/gcp/directory_users.c plugins/gcp/directory_users.h
-tests_test_directory_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
-tests_test_directory_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_directory_users_LDADD = $(TESTLIBS) $(CJSON_LIBS)
+tests_unit_gcp_test_directory_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
+tests_unit_gcp_test_directory_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_gcp_test_directory_users_LDADD = $(TESTLIBS) $(CJSON_LIBS)
 
 # ...and fuzzed: `make check` replays the committed seed corpus.
 check_PROGRAMS += tests/fuzz/fuzz_directory_users
@@ -46,27 +46,27 @@ EXTRA_DIST += tests/fuzz/corpus/directory_users \
 	examples/gcp/users.json examples/gcp/EXPECTED
 
 # The provider on offline input, against examples/gcp/EXPECTED.
-check_PROGRAMS += tests/test_gcp_offline
-TESTS += tests/test_gcp_offline
-tests_test_gcp_offline_SOURCES = tests/test_gcp_offline.c $(gcp_sources)
-tests_test_gcp_offline_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
-tests_test_gcp_offline_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_gcp_offline_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+check_PROGRAMS += tests/unit/gcp/test_offline
+TESTS += tests/unit/gcp/test_offline
+tests_unit_gcp_test_offline_SOURCES = tests/unit/gcp/test_offline.c $(gcp_sources)
+tests_unit_gcp_test_offline_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
+tests_unit_gcp_test_offline_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_gcp_test_offline_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The live provider: its callbacks called directly (last_login, disable,
 # enable, tokens, pacing, threads) against tests/mock/google_mock.py...
-check_PROGRAMS += tests/test_gcp_live
-tests_test_gcp_live_SOURCES = tests/test_gcp_live.c $(gcp_sources)
-tests_test_gcp_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
-tests_test_gcp_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_test_gcp_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+check_PROGRAMS += tests/unit/gcp/test_live
+tests_unit_gcp_test_live_SOURCES = tests/unit/gcp/test_live.c $(gcp_sources)
+tests_unit_gcp_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
+tests_unit_gcp_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
+tests_unit_gcp_test_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # ...and whole scans through the dormant binary, verdicts compared one by
 # one with the mock's truth.
-TESTS += tests/gcp_actions.test tests/gcp_live.test tests/gcp_disable.test \
-	tests/gcp_declared.test
-dist_check_SCRIPTS += tests/gcp_actions.test tests/gcp_live.test \
-	tests/gcp_disable.test tests/gcp_declared.test
+TESTS += tests/e2e/gcp_actions.test tests/e2e/gcp_live.test tests/e2e/gcp_disable.test \
+	tests/e2e/gcp_declared.test
+dist_check_SCRIPTS += tests/e2e/gcp_actions.test tests/e2e/gcp_live.test \
+	tests/e2e/gcp_disable.test tests/e2e/gcp_declared.test
 EXTRA_DIST += tests/mock/google_mock.py docs/gcp.md
 
 # The parsers of the live path's answers (token endpoint, Google errors,

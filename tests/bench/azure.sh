@@ -57,7 +57,7 @@ mock_stop graph
 
 mock_start graph graph_mock.py --tenant "$TENANT" --client-id "$CLIENT" \
 	--secret "$SECRET" --users 2000 --now 1795003200 --latency-ms $LAT
-set -- $("$top_builddir/tests/test_azure_live" "$MOCK_CA" "$MOCK_URL" bench 1000)
+set -- $("$top_builddir/tests/unit/azure/test_live" "$MOCK_CA" "$MOCK_URL" bench 1000)
 [ $# -eq 3 ] || { echo "disable bench failed"; exit 1; }
 "$PYTHON3" -c 'import sys
 n, batches, secs, lat = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])

@@ -1,12 +1,12 @@
 #!/bin/sh
-# dormant bench: the fault matrix (tests/fault_matrix.test) many rounds
+# dormant bench: the fault matrix (tests/e2e/fault_matrix.test) many rounds
 # over, and its table: fault kind x cloud, runs, exact scans, scans that
 # ended as a scope error (exit 3), wrong disables (must be 0), faults the
 # mocks injected. BENCH_FAULT_RUNS rounds (default 10).
 table=$(mktemp "${TMPDIR:-/tmp}/dormant-faults.XXXXXX") || exit 1
 trap 'rm -f "$table"' EXIT
 DORMANT_FAULT_RUNS=${BENCH_FAULT_RUNS:-10} DORMANT_FAULT_TABLE=$table \
-	$SHELL "$top_srcdir/tests/fault_matrix.test" >"$table.tap" 2>&1
+	$SHELL "$top_srcdir/tests/e2e/fault_matrix.test" >"$table.tap" 2>&1
 rc=$?
 grep -E '^not ok' "$table.tap"
 rm -f "$table.tap"

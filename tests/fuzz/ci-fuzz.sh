@@ -102,7 +102,7 @@ progs=
 for t in $targets; do
 	progs="$progs tests/fuzz/$t"
 done
-(cd "$build" && make -j"$jobs" core/libdormant.la >/dev/null &&
+(cd "$build" && make -j"$jobs" core/lib/libdormant.la core/libprogram.la >/dev/null &&
 	make -j"$jobs" LDFLAGS=-fsanitize=fuzzer $progs) \
 	>"$build/ci-fuzz-build.log" 2>&1 || {
 	grep -E 'error|Error' "$build/ci-fuzz-build.log" | head -n 30

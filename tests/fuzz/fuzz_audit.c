@@ -1,4 +1,4 @@
-/* dormant: fuzz target for the audit log reader (core/audit.c), what
+/* dormant: fuzz target for the audit log reader (core/engine/audit.c), what
  * `dormant audit` shows and `dormant enable --from` acts on.
  *
  * The input is the whole log, written to a private scratch directory

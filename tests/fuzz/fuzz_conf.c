@@ -1,4 +1,4 @@
-/* dormant: fuzz target for the config file reader (core/conf.c over
+/* dormant: fuzz target for the config file reader (core/engine/conf.c over
  * Debian's inih): sections, keys, [scan] values, continuation lines, line
  * numbers, then the provider-section checks core runs once the plugins
  * are known (unknown keys, secrets in a shared file, relative paths).

@@ -1,4 +1,4 @@
-/* dormant: fuzz target for the Retry-After reading in core/http.c, through
+/* dormant: fuzz target for the Retry-After reading in core/lib/http.c, through
  * dormant_http_backoff_ms (the public door to it; the parser itself is
  * static), and for dormant_time_parse_http_date under it.
  *

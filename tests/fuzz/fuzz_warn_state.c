@@ -1,4 +1,4 @@
-/* dormant: fuzz target for the warnings' state file (core/warn_state.c):
+/* dormant: fuzz target for the warnings' state file (core/engine/warn_state.c):
  * one line per user already warned, read on every run with warn_days.
  *
  * The input is the file, in a private scratch directory (fuzz_tmp.h).

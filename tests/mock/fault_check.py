@@ -1,5 +1,5 @@
 """dormant test helper: judges one run of the fault matrix against a mock's
-truth (tests/fault_matrix.test, tests/bench/faults.sh).
+truth (tests/e2e/fault_matrix.test, tests/bench/faults.sh).
 
 The mocks' users are pure functions of their arguments, so the truth of a
 scan is recomputed here from the mock modules themselves:

@@ -1,4 +1,4 @@
-"""dormant test mock for the HTTP layer itself (tests/test_http.c).
+"""dormant test mock for the HTTP layer itself (tests/unit/lib/test_http.c).
 
 Routes (KEY makes a separate request counter per test case; the counter is
 the mock's count of requests for that exact path):

@@ -1,4 +1,4 @@
-/* dormant: AWS Signature Version 4 (see include/dormant/sigv4.h).
+/* dormant: AWS Signature Version 4 (see plugins/aws/sigv4.h).
  *
  * Rules, from the IAM User Guide, "Elements of an AWS API request
  * signature" and "Create a signed AWS API request"
@@ -27,7 +27,7 @@
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
 #include <dormant/http.h>
-#include <dormant/sigv4.h>
+#include "sigv4.h"
 #include <dormant/timeutil.h>
 
 #define ALGORITHM "AWS4-HMAC-SHA256"

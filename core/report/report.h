@@ -1,7 +1,7 @@
 /* dormant: reports (SPEC section 6) in every format.
  *
- * Each writer gets the result and the rule catalog (core/rules.h), so that
- * every finding carries its rule's title, compliance references and the
+ * Each writer gets the result and the rule catalog (core/report/rules.h), so
+ * that every finding carries its rule's title, compliance references and the
  * remediation commands filled with its own values.
  */
 #ifndef DORMANT_REPORT_H

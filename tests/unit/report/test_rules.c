@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../core/findings.h"
-#include "../core/rules.h"
+#include "findings.h"
+#include "rules.h"
 #include "tap.h"
 
 static struct dormant_finding

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <dormant/csv.h>
+#include "csv.h"
 #include <dormant/json.h>
 
 void

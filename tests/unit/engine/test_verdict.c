@@ -3,7 +3,7 @@
 
 #include <dormant/timeutil.h>
 
-#include "../core/verdict.h"
+#include "verdict.h"
 #include "tap.h"
 
 static const int64_t NOW = 1795867200; /* 2026-11-28T12:00:00Z */

@@ -1,7 +1,7 @@
 /* dormant: the azure provider's live last_login, disable and enable, its
  * token cache and its $batch runner, driven through the descriptor with a
  * fake host against the mock identity platform + Graph
- * (tests/mock/graph_mock.py, started by tests/azure_actions.test).
+ * (tests/mock/graph_mock.py, started by tests/e2e/azure_actions.test).
  *
  *   test_azure_live CA URL NOPERM_URL APP_PEM
  *        everything against URL (a mock with every role, throttling every

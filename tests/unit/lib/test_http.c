@@ -2,7 +2,7 @@
  *
  *     test_http BASE_URL CA_PEM OTHER_CA_PEM
  *
- * tests/http.test makes the certificates, starts the mock and runs this.
+ * tests/e2e/http.test makes the certificates, starts the mock and runs this.
  * Backoff is kept to a few milliseconds so the whole run takes seconds;
  * the Retry-After cases wait for real and measure it.
  */

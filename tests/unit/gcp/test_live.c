@@ -8,7 +8,7 @@
  * serves 100 users, 4-second tokens and a quota of 10 calls a second per
  * subject (both acting for admin@example.com). One RSA key serves both;
  * each has its key file, whose token_uri names that mock (the JWT's aud).
- * tests/gcp_actions.test makes the key and the certificates and starts
+ * tests/e2e/gcp_actions.test makes the key and the certificates and starts
  * both.
  *
  * What is checked: open() reads config and the key without network;

@@ -1,6 +1,6 @@
 /* dormant aws, live: the provider's callbacks driven directly, with a
  * small fake host, against the mock IAM + STS server that
- * tests/aws_live.test starts:
+ * tests/e2e/aws_live.test starts:
  *
  *     test_aws_live MOCK_URL CA_FILE NOW_SECONDS
  *

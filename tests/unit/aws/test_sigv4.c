@@ -1,4 +1,5 @@
-/* dormant: SigV4 (core/sigv4.c) stage by stage against AWS's own vectors:
+/* dormant: SigV4 (plugins/aws/sigv4.c) stage by stage against AWS's own
+ * vectors:
  *
  * - the IAM ListUsers example of the documentation ("Create a signed AWS
  *   API request", the GET https://iam.amazonaws.com/?Action=ListUsers&
@@ -20,7 +21,7 @@
 
 #include <dormant/buf.h>
 #include <dormant/json.h>
-#include <dormant/sigv4.h>
+#include "sigv4.h"
 #include <dormant/timeutil.h>
 
 #include "tap.h"

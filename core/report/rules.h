@@ -4,7 +4,7 @@
  * to and how to triage, fix and prevent it, one entry per rule and
  * provider. The text lives as data in rules/RULE/PROVIDER.json (provider
  * "*" in generic.json: the fallback for providers built out of tree);
- * the build embeds those files into libdormant (core/rules_data.c,
+ * the build embeds those files into the program (core/report/rules_data.c,
  * generated), so that the binary needs no data directory, installed or
  * not.
  *

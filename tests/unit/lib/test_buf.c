@@ -1,4 +1,4 @@
-/* dormant: the growing byte buffer (core/buf.c): caps, reservations,
+/* dormant: the growing byte buffer (core/lib/buf.c): caps, reservations,
  * NUL termination, ownership hand-over. */
 #include "config.h"
 

@@ -1,10 +1,10 @@
-/* dormant: the RFC 4180 CSV reader (core/csv.c). */
+/* dormant: the RFC 4180 CSV reader (plugins/aws/csv.c). */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include <dormant/csv.h>
+#include "csv.h"
 
 #include "tap.h"
 
