@@ -21,6 +21,8 @@ core_libprogram_la_SOURCES = \
 	core/engine/verdict.h \
 	core/engine/engine.c \
 	core/engine/engine.h \
+	core/engine/host_config.c \
+	core/engine/host_config.h \
 	core/engine/findings.c \
 	core/engine/findings.h \
 	core/engine/remediate.c \
@@ -204,3 +206,12 @@ EXTRA_DIST += tests/fuzz/corpus/conf tests/fuzz/corpus/audit \
 
 bench_list += tests/bench/offline.sh tests/bench/all.sh
 EXTRA_DIST += tests/bench/offline.sh tests/bench/all.sh
+
+# The typed config readers providers get in the host table.
+check_PROGRAMS += tests/unit/engine/test_host_config
+TESTS += tests/unit/engine/test_host_config
+tests_unit_engine_test_host_config_SOURCES = \
+	tests/unit/engine/test_host_config.c tests/tap.h
+tests_unit_engine_test_host_config_CPPFLAGS = $(PROGRAM_CPPFLAGS)
+tests_unit_engine_test_host_config_CFLAGS = $(TESTCFLAGS)
+tests_unit_engine_test_host_config_LDADD = $(PROGRAMTESTLIBS)

@@ -174,8 +174,8 @@ parse_percent(const char *s, double *out)
 	return true;
 }
 
-static bool
-parse_bool(const char *s, bool *out)
+bool
+dormant_conf_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
@@ -320,7 +320,7 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			        "\"%.64s\"",
 			        at, value);
 	} else if (strcmp(key, "disable_admins") == 0) {
-		if (!parse_bool(value, &conf->disable_admins))
+		if (!dormant_conf_parse_bool(value, &conf->disable_admins))
 			return dormant_error_set(
 			        err, DORMANT_ERR_CONFIG,
 			        "%s: must be yes or no, not \"%.64s\"", at,

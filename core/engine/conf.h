@@ -110,6 +110,9 @@ enum dormant_status dormant_conf_finish(struct dormant_conf *conf,
 const struct dormant_conf_section *
 dormant_conf_section(const struct dormant_conf *conf, const char *name);
 
+/* yes/no, true/false, on/off, 1/0, in any case. */
+bool dormant_conf_parse_bool(const char *s, bool *out);
+
 const char *dormant_conf_section_get(const struct dormant_conf_section *s,
                                      const char *key);
 

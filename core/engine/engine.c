@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "exclude.h"
+#include "host_config.h"
 #include "log.h"
 #include "progress.h"
 #include "verdict.h"
@@ -139,6 +140,9 @@ dormant_engine_open(const struct dormant_conf *conf,
 		op->host.verbosity = conf->verbosity < 0 ? 0 : conf->verbosity;
 		op->host.core = op;
 		op->host.request_timeout_ms = conf->request_timeout * 1000;
+		op->host.config_long = host_config_long;
+		op->host.config_double = host_config_double;
+		op->host.config_bool = host_config_bool;
 		st = p->desc->open(&op->host, &op->handle, err);
 		if (st != DORMANT_OK) {
 			dormant_error_prefix(err, "%s", p->name);

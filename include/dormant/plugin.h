@@ -24,7 +24,11 @@
  * Versioning: abi_version holds major << 16 | minor. Core refuses a module
  * whose major differs from its own, naming both. A minor bump only appends
  * members at the end of a struct; struct_size says which members a module
- * (or core) knows, and nobody reads past it.
+ * (or core) knows, and nobody reads past it. Each member below is marked
+ * REQUIRED (core refuses a module without it; for the host table: always
+ * there), "may be NULL" (part of 1.0, core copes without it) or "optional
+ * since 1.x" (read only through DORMANT_PROVIDER_HAS / DORMANT_HOST_HAS).
+ * A module built against 1.0 loads and scans with a 1.1 core.
  *
  * The whole interface is documented in dormant-plugin(7).
  */
@@ -123,9 +127,12 @@ struct dormant_sink {
 	void *core; /* opaque to providers */
 };
 
-/* Services core lends to a provider, valid from open until close. */
+/* Services core lends to a provider, valid from open until close. Core
+ * owns the table and everything it points to; every function may be
+ * called from any thread. The members up to `core` are 1.0 and always
+ * there. */
 struct dormant_host {
-	uint32_t struct_size;
+	uint32_t struct_size; /* sizeof(struct dormant_host) of core */
 	const char *provider; /* the provider's name, for messages */
 
 	/* A key of the provider's config section, after the command line and
@@ -133,11 +140,16 @@ struct dormant_host {
 	 * lives until close. */
 	const char *(*config)(const struct dormant_host *host, const char *key);
 
+	/* A message of the provider. Core prefixes it with the provider's
+	 * name (and the level): a provider never writes its own name in a
+	 * message, nor in an error it returns. */
 	void (*log)(const struct dormant_host *host,
 	            enum dormant_log_level level, const char *fmt, ...)
 	        __attribute__((format(printf, 3, 4)));
 
-	/* The run's clock. Tests and --now pin it. */
+	/* The wall clock, for protocols (token lifetimes, signatures); the
+	 * verdict's clock (--now) is core's own and never reaches a
+	 * provider. */
 	int64_t (*now)(const struct dormant_host *host);
 
 	/* True once SIGINT/SIGTERM asked the run to stop. */
@@ -149,12 +161,32 @@ struct dormant_host {
 
 	void *core; /* opaque to providers */
 
-	/* Optional since 1.1 (test with DORMANT_HOST_HAS): how long one HTTP
-	 * request may take ([scan] request_timeout), in milliseconds. The
-	 * HTTP layer applies it to every client whose options leave the
-	 * timeouts at 0; a provider needs to read it only for a client of
-	 * its own making. */
+	/* Optional since 1.1: how long one HTTP request may take ([scan]
+	 * request_timeout), in milliseconds. The HTTP layer applies it to
+	 * every client whose options leave the timeouts at 0; a provider
+	 * needs to read it only for a client of its own making. */
 	long request_timeout_ms;
+
+	/* Optional since 1.1: typed readers of the provider's config keys,
+	 * with one wording for every bad value (it names the section, the key
+	 * and what is accepted). Unset or empty: *out = dflt and DORMANT_OK.
+	 * A value that is not a number in [min, max] (config_long: a whole
+	 * number; config_double: a finite one) or not a boolean (yes/no,
+	 * true/false, on/off, 1/0, any case): DORMANT_ERR_CONFIG with err
+	 * set, *out unchanged. */
+	enum dormant_status (*config_long)(const struct dormant_host *host,
+	                                   const char *key, long min, long max,
+	                                   long dflt, long *out,
+	                                   struct dormant_error *err);
+	enum dormant_status (*config_double)(const struct dormant_host *host,
+	                                     const char *key, double min,
+	                                     double max, double dflt,
+	                                     double *out,
+	                                     struct dormant_error *err);
+	enum dormant_status (*config_bool)(const struct dormant_host *host,
+	                                   const char *key, bool dflt,
+	                                   bool *out,
+	                                   struct dormant_error *err);
 };
 
 /* Does host carry member (its struct_size reaches past it)? */
@@ -162,77 +194,88 @@ struct dormant_host {
 	((host)->struct_size >=                                                \
 	 offsetof(struct dormant_host, member) + sizeof((host)->member))
 
+/* The module's descriptor: a const object of static storage that core
+ * reads and never writes. Members up to `close` are 1.0. */
 struct dormant_provider {
-	uint32_t abi_version; /* DORMANT_PLUGIN_ABI_VERSION */
-	uint32_t struct_size; /* sizeof(struct dormant_provider) */
-	const char *name;     /* "aws": the config section and -p name */
-	const char *version;  /* the module's own version */
-	const char *description;
+	uint32_t abi_version;    /* REQUIRED: DORMANT_PLUGIN_ABI_VERSION */
+	uint32_t struct_size;    /* REQUIRED: sizeof(struct dormant_provider) */
+	const char *name;        /* REQUIRED: "aws": the module's file name, the
+	                            config section and the -p name */
+	const char *version;     /* may be NULL: the module's own version */
+	const char *description; /* may be NULL: one line for `plugins` */
 
-	/* Keys its config section accepts (NULL-terminated); core refuses any
-	 * other key. secret_keys are the ones that hold secrets: a config file
-	 * that sets one and is readable by group or others is refused. */
+	/* May be NULL (no keys): keys its config section accepts
+	 * (NULL-terminated); core refuses any other key. secret_keys (may be
+	 * NULL) are the ones that hold secrets: a config file that sets one
+	 * and is readable by group or others is refused. */
 	const char *const *config_keys;
 	const char *const *secret_keys;
 
-	/* Environment variables whose presence is enough to enable the
-	 * provider without a config section (NULL-terminated, may be NULL). */
+	/* May be NULL: environment variables whose presence is enough to enable
+	 * the provider without a config section (NULL-terminated). */
 	const char *const *enabling_env;
 
-	/* Keys whose values are file names (NULL-terminated, may be NULL):
+	/* May be NULL: keys whose values are file names (NULL-terminated):
 	 * core makes a relative one relative to the config file's directory,
 	 * so that a config works from any working directory (cron). */
 	const char *const *path_keys;
 
-	/* Reads config and credentials; no network yet where avoidable.
+	/* REQUIRED. Reads config and credentials; no network yet where
+	 * avoidable.
 	 * *handle is owned by the provider and released by close. */
 	enum dormant_status (*open)(const struct dormant_host *host,
 	                            void **handle, struct dormant_error *err);
 
-	/* How many scopes this handle scans (AWS: one per account) and a label
-	 * for each before its listing starts (e.g. a role ARN). Core runs one
-	 * thread per scope. */
+	/* scope_count REQUIRED, scope_label may be NULL: how many scopes
+	 * this handle scans (AWS: one per account) and a label for each
+	 * before its listing starts (e.g. a role ARN). Core runs one thread
+	 * per scope. */
 	size_t (*scope_count)(void *handle);
 	const char *(*scope_label)(void *handle, size_t scope);
 
-	/* Streams every user of one scope to the sink. Any failure means the
-	 * listing is incomplete: core then disables nobody in that scope. */
+	/* REQUIRED. Streams every user of one scope to the sink. Any failure
+	 * means the listing is incomplete: core then disables nobody of this
+	 * provider, in any of its scopes (its scopes share credentials and
+	 * configuration: a listing that failed in one says the provider's
+	 * view of the estate cannot be trusted). */
 	enum dormant_status (*list_users)(void *handle, size_t scope,
 	                                  struct dormant_sink *sink,
 	                                  struct dormant_error *err);
 
-	/* Re-reads one user's last interactive sign-in right before core
-	 * disables it. *last_login = DORMANT_TIME_NONE means never. */
+	/* May be NULL (offline only; core then disables nobody). Re-reads
+	 * one user's last interactive sign-in right before core disables it.
+	 * *last_login = DORMANT_TIME_NONE means never. */
 	enum dormant_status (*last_login)(void *handle, const char *scope,
 	                                  const char *id, const char *name,
 	                                  int64_t *last_login,
 	                                  struct dormant_error *err);
 
-	/* Removes interactive access. Idempotent: a user already without it
-	 * is success. */
+	/* May be NULL (the provider cannot disable). Removes interactive
+	 * access. Idempotent: a user already without it is success. */
 	enum dormant_status (*disable)(void *handle, const char *scope,
 	                               const char *id, const char *name,
 	                               struct dormant_error *err);
 
-	/* Restores what disable removed; NULL where the cloud cannot (AWS:
-	 * a deleted console password cannot be restored). */
+	/* May be NULL where the cloud cannot (AWS: a deleted console
+	 * password cannot be restored). Restores what disable removed. */
 	enum dormant_status (*enable)(void *handle, const char *scope,
 	                              const char *id, const char *name,
 	                              struct dormant_error *err);
 
-	void (*close)(void *handle);
+	void (*close)(void *handle); /* REQUIRED */
 
-	/* How many disable/enable/last_login calls core may make at once for
-	 * this provider (its threads share the handle); 0 means 4. A provider
-	 * whose cloud takes batches (Graph $batch) can gather concurrent calls
-	 * into one request. Core caps it at 64. */
+	/* Optional since 1.1: how many disable/enable/last_login calls core may
+	 * make at once for this provider (its threads share the handle); 0
+	 * means 4. A provider whose cloud takes batches (Graph $batch) can
+	 * gather concurrent calls into one request. Core caps it at 64. */
 	unsigned action_concurrency;
 
-	/* Optional, for clouds that take many changes in one request (Graph
-	 * $batch): act on n users of one scope at once, each item getting its
-	 * own status. When set, core still re-reads each user first, then
-	 * hands the survivors over in groups of up to DORMANT_BULK_MAX. The
-	 * return is DORMANT_OK unless nothing at all could be tried. */
+	/* Optional since 1.1, for clouds that take many changes in one request
+	 * (Graph $batch): act on n users of one scope at once, each item
+	 * getting its own status. When set, core still re-reads each user
+	 * first, then hands the survivors over in groups of up to
+	 * DORMANT_BULK_MAX. The return is DORMANT_OK unless nothing at all
+	 * could be tried. */
 	enum dormant_status (*disable_many)(void *handle, const char *scope,
 	                                    struct dormant_action_item *items,
 	                                    size_t n);
