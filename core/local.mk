@@ -50,8 +50,7 @@ core_libprogram_la_SOURCES = \
 	core/report/rules.h
 core_libprogram_la_CPPFLAGS = $(PROGRAM_CPPFLAGS) \
 	-DDORMANT_PLUGIN_DIR='"$(pkglibdir)"' \
-	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"' \
-	-DDORMANT_BUILD_DIR='"$(abs_top_builddir)"'
+	-DDORMANT_SYSCONF_DIR='"$(sysconfdir)"'
 core_libprogram_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS)
 core_libprogram_la_LIBADD = core/lib/libdormant.la $(CJSON_LIBS) \
 	$(INIH_LIBS) $(LTDL_LIBS) $(PTHREAD_LIBS) -lm
@@ -114,7 +113,10 @@ TEST_MODULE_FLAGS = -module -avoid-version -no-undefined -rpath /nowhere \
 	$(AM_LDFLAGS)
 check_LTLIBRARIES += tests/plugins/fake.la tests/plugins/badabi.la \
 	tests/plugins/nosym.la tests/plugins/fakenoenable.la \
-	tests/plugins/fakebulk.la
+	tests/plugins/fakebulk.la tests/plugins/abi10.la
+tests_plugins_abi10_la_SOURCES = tests/plugins/abi10.c
+tests_plugins_abi10_la_LDFLAGS = $(TEST_MODULE_FLAGS)
+tests_plugins_abi10_la_LIBADD = core/lib/libdormant.la
 tests_plugins_fake_la_SOURCES = tests/plugins/fake.c
 tests_plugins_fake_la_LDFLAGS = $(TEST_MODULE_FLAGS)
 tests_plugins_fake_la_LIBADD = core/lib/libdormant.la

@@ -25,51 +25,101 @@
 #define PROVIDER_V1_0_SIZE                                                     \
 	(offsetof(struct dormant_provider, close) + sizeof(void (*)(void *)))
 
-static const char *const build_plugin_dirs[] = {"plugins/aws", "plugins/azure",
-                                                "plugins/gcp"};
-
-/* An uninstalled binary runs from <builddir>/core/.libs/; finding its own
- * plugins there lets the tests and the demo run without `make install`. */
-static bool
-running_uninstalled(void)
+static int
+compare_names(const void *a, const void *b)
 {
-	char exe[PATH_MAX], root[PATH_MAX];
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A binary of a build tree runs as <builddir>/core/.libs/dormant (or
+ * lt-dormant: libtool's wrapper script execs it); an installed binary
+ * never lives in a .libs directory. Such a binary finds the providers of
+ * its own tree, <builddir>/plugins/<name>/, so that the tests and the demo
+ * run without `make install`, and no build path is compiled in. NULL when
+ * the binary is not one of a build tree. */
+static char *
+build_tree_plugins(void)
+{
+	static const char libs[] = "/core/.libs";
+	char exe[PATH_MAX], probe[PATH_MAX + 32], *slash, *base, **dirs = NULL,
+	                                                         *out = NULL;
+	size_t n_dirs = 0, len = 0, rlen;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t rlen;
+	struct dirent *de;
+	DIR *d;
 
 	if (n <= 0)
-		return false;
+		return NULL;
 	exe[n] = '\0';
-	if (!realpath(DORMANT_BUILD_DIR, root))
-		return false;
-	rlen = strlen(root);
-	return strncmp(exe, root, rlen) == 0 && exe[rlen] == '/';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	base = slash + 1;
+	if (strcmp(base, "dormant") != 0 && strcmp(base, "lt-dormant") != 0)
+		return NULL;
+	*slash = '\0';
+	rlen = strlen(exe);
+	if (rlen <= sizeof(libs) - 1 ||
+	    strcmp(exe + rlen - (sizeof(libs) - 1), libs) != 0)
+		return NULL;
+	rlen -= sizeof(libs) - 1;
+	exe[rlen] = '\0';
+	/* A configured tree has its libtool script at the top. */
+	snprintf(probe, sizeof(probe), "%s/libtool", exe);
+	if (access(probe, X_OK) != 0)
+		return NULL;
+	snprintf(probe, sizeof(probe), "%s/plugins", exe);
+	d = opendir(probe);
+	if (!d)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		char **v;
+		if (de->d_name[0] == '.')
+			continue;
+		v = realloc(dirs, (n_dirs + 1) * sizeof(*v));
+		if (!v)
+			goto out;
+		dirs = v;
+		dirs[n_dirs] = malloc(strlen(probe) + strlen(de->d_name) + 2);
+		if (!dirs[n_dirs])
+			goto out;
+		sprintf(dirs[n_dirs], "%s/%s", probe, de->d_name);
+		len += strlen(dirs[n_dirs]) + 1;
+		n_dirs++;
+	}
+	if (n_dirs == 0)
+		goto out;
+	/* readdir's order is the file system's: sort for a stable path. */
+	qsort(dirs, n_dirs, sizeof(*dirs), compare_names);
+	out = malloc(len);
+	if (!out)
+		goto out;
+	out[0] = '\0';
+	for (size_t i = 0; i < n_dirs; i++) {
+		if (i)
+			strcat(out, ":");
+		strcat(out, dirs[i]);
+	}
+out:
+	closedir(d);
+	for (size_t i = 0; i < n_dirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	return out;
 }
 
 char *
 dormant_plugins_search_path(const char *explicit_dirs)
 {
 	const char *env = getenv("DORMANT_PLUGIN_PATH");
-	char buf[8192];
-	size_t len = 0;
+	char *tree;
 
 	if (explicit_dirs && *explicit_dirs)
 		return strdup(explicit_dirs);
 	if (env && *env)
 		return strdup(env);
-	if (!running_uninstalled())
-		return strdup(DORMANT_PLUGIN_DIR);
-	buf[0] = '\0';
-	for (size_t i = 0;
-	     i < sizeof(build_plugin_dirs) / sizeof(*build_plugin_dirs); i++) {
-		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s/%s",
-		                 len ? ":" : "", DORMANT_BUILD_DIR,
-		                 build_plugin_dirs[i]);
-		if (n < 0 || (size_t)n >= sizeof(buf) - len)
-			return NULL;
-		len += (size_t)n;
-	}
-	return strdup(buf);
+	tree = build_tree_plugins();
+	return tree ? tree : strdup(DORMANT_PLUGIN_DIR);
 }
 
 bool
@@ -218,12 +268,6 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 	dormant_log(DORMANT_LOG_DEBUG, NULL, "loaded provider %s %s from %s",
 	            desc->name, desc->version ? desc->version : "?", p->path);
 	return DORMANT_OK;
-}
-
-static int
-compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Modules of one directory in name order, so that what is loaded does not
