@@ -42,26 +42,6 @@ severity_name(int id)
 	return id == 4 ? "High" : id == 3 ? "Medium" : "Informational";
 }
 
-/* The cloud's own name for the resource and for itself (OCSF
- * cloud.provider), else the provider's name. */
-static void
-cloud_names(const char *provider, const char **resource, const char **cloud)
-{
-	if (strcmp(provider, "aws") == 0) {
-		*resource = "AWS IAM User";
-		*cloud = "AWS";
-	} else if (strcmp(provider, "azure") == 0) {
-		*resource = "Microsoft Entra ID User";
-		*cloud = "Azure";
-	} else if (strcmp(provider, "gcp") == 0) {
-		*resource = "Google Workspace User";
-		*cloud = "Google Workspace";
-	} else {
-		*resource = "User";
-		*cloud = provider;
-	}
-}
-
 static void
 str(FILE *f, const char *key, const char *value)
 {
@@ -83,7 +63,8 @@ time_ms(FILE *f, const char *key, int64_t t)
 
 static void
 event(FILE *f, const struct dormant_result *res,
-      const struct dormant_finding *x, const struct dormant_fix *fix)
+      const struct dormant_finding *x, const struct dormant_fix *fix,
+      const struct dormant_rules *rules)
 {
 	const struct dormant_rule *r = fix->rule;
 	const char *resource, *cloud;
@@ -91,7 +72,7 @@ event(FILE *f, const struct dormant_result *res,
 	int sev = severity_id(x);
 	bool resolved = x->action == DORMANT_ACTION_DISABLED;
 
-	cloud_names(x->provider, &resource, &cloud);
+	dormant_rules_cloud(rules, x->provider, &cloud, &resource);
 	if (x->days_inactive < 0)
 		snprintf(days, sizeof(days), "before the cloud kept records");
 	else
@@ -222,7 +203,7 @@ events(FILE *f, const struct dormant_result *res,
 		        dormant_fix_make(rules, &list->v[i], &fix);
 		if (st != DORMANT_OK)
 			return st;
-		event(f, res, &list->v[i], &fix);
+		event(f, res, &list->v[i], &fix, rules);
 		dormant_fix_free(&fix);
 	}
 	return DORMANT_OK;

@@ -174,18 +174,39 @@ parse_refs(struct dormant_rule *r, const char *name, struct dormant_error *err)
 	return DORMANT_OK;
 }
 
-static const char *const top_keys[] = {"rule",
-                                       "provider",
-                                       "title",
-                                       "description",
-                                       "risk",
-                                       "compliance",
-                                       "triage",
-                                       "remediation",
-                                       "prevention",
-                                       "references",
-                                       "compliance_unconfirmed",
-                                       NULL};
+/* "cloud": the cloud's own name for itself and for the account (OCSF
+ * cloud.provider and resources[].type). Optional: one entry of a provider
+ * states it for all its rules (dormant_rules_cloud). */
+static enum dormant_status
+parse_cloud(struct dormant_rule *r, const char *name, struct dormant_error *err)
+{
+	const cJSON *cloud;
+	enum dormant_status st;
+
+	/* Detached: the names are for the writers (OCSF), not part of the
+	 * rule's text that the JSON report carries as SPEC describes it. */
+	r->cloud = cJSON_DetachItemFromObjectCaseSensitive(r->root, "cloud");
+	cloud = r->cloud;
+	if (!cloud)
+		return DORMANT_OK;
+	if (!cJSON_IsObject(cloud) || cJSON_GetArraySize(cloud) != 2)
+		return dormant_error_set(err, DORMANT_ERR_PARSE,
+		                         "%s: \"cloud\" must be an object of "
+		                         "name and resource_type",
+		                         name);
+	if ((st = need_string(cloud, "name", name, &r->cloud_name, err)) !=
+	            DORMANT_OK ||
+	    (st = need_string(cloud, "resource_type", name, &r->resource_type,
+	                      err)) != DORMANT_OK)
+		return st;
+	return DORMANT_OK;
+}
+
+static const char *const top_keys[] = {
+        "rule",        "provider",   "cloud",      "title",
+        "description", "risk",       "compliance", "triage",
+        "remediation", "prevention", "references", "compliance_unconfirmed",
+        NULL};
 
 static enum dormant_status
 parse_rule(struct dormant_rule *r, const char *name, const char *text,
@@ -246,7 +267,8 @@ parse_rule(struct dormant_rule *r, const char *name, const char *text,
 	    (st = need_list(r->root, "prevention", name, 1, &r->prevention,
 	                    err)) != DORMANT_OK ||
 	    (st = need_list(r->root, "references", name, 1, &r->references,
-	                    err)) != DORMANT_OK)
+	                    err)) != DORMANT_OK ||
+	    (st = parse_cloud(r, name, err)) != DORMANT_OK)
 		return st;
 	for (size_t i = 0; i < r->cli.n; i++)
 		if ((st = check_template(r->cli.v[i], name, err)) != DORMANT_OK)
@@ -271,6 +293,7 @@ rule_free(struct dormant_rule *r)
 	free(r->cli.v);
 	free(r->prevention.v);
 	free(r->references.v);
+	cJSON_Delete(r->cloud);
 	cJSON_Delete(r->root);
 }
 
@@ -633,4 +656,20 @@ dormant_rules_explain(FILE *f, const struct dormant_rules *rules,
 		explain_one(f, r);
 	}
 	return (int)shown;
+}
+
+void
+dormant_rules_cloud(const struct dormant_rules *rules, const char *provider,
+                    const char **cloud, const char **resource_type)
+{
+	*cloud = provider;
+	*resource_type = "User";
+	for (size_t i = 0; rules && i < rules->n; i++) {
+		const struct dormant_rule *r = &rules->v[i];
+		if (r->cloud_name && strcmp(r->provider, provider) == 0) {
+			*cloud = r->cloud_name;
+			*resource_type = r->resource_type;
+			return;
+		}
+	}
 }

@@ -46,7 +46,9 @@ struct dormant_rule_ref {
 struct dormant_rule {
 	const char *source; /* "console-access-inactive/aws.json" */
 	const char *id;
-	const char *provider; /* "*" for the generic entry */
+	const char *provider;      /* "*" for the generic entry */
+	const char *cloud_name;    /* "AWS"; NULL when the entry omits it */
+	const char *resource_type; /* "AWS IAM User"; NULL likewise */
 	const char *title;
 	const char *description;
 	const char *risk;       /* "medium" */
@@ -64,6 +66,7 @@ struct dormant_rule {
 	struct dormant_rule_list prevention;
 	struct dormant_rule_list references;
 	cJSON *root;
+	cJSON *cloud; /* "cloud", detached from root; NULL when absent */
 };
 
 struct dormant_rules {
@@ -90,6 +93,13 @@ enum dormant_status dormant_rules_add(struct dormant_rules *rules,
                                       struct dormant_error *err);
 
 void dormant_rules_free(struct dormant_rules *rules);
+
+/* The cloud's own name and its name for an account, from the first
+ * catalog entry of `provider` that states them; else the provider's name
+ * and "User" (a provider built out of tree). */
+void dormant_rules_cloud(const struct dormant_rules *rules,
+                         const char *provider, const char **cloud,
+                         const char **resource_type);
 
 /* The entry for this rule and provider, else the rule's generic entry,
  * else NULL. */

@@ -285,10 +285,40 @@ test_bad_catalog(void)
 	}
 }
 
+/* The cloud's own names (OCSF), stated once per provider in the catalog
+ * and kept out of the rule text the JSON report carries. */
+static void
+test_cloud_names(void)
+{
+	struct dormant_rules rules;
+	struct dormant_error err;
+	const char *cloud, *type;
+
+	dormant_rules_load(&rules, &err);
+	dormant_rules_cloud(&rules, "aws", &cloud, &type);
+	is_str(cloud, "AWS", "aws: the cloud's name");
+	is_str(type, "AWS IAM User", "aws: its name for an account");
+	dormant_rules_cloud(&rules, "azure", &cloud, &type);
+	is_str(type, "Microsoft Entra ID User",
+	       "azure: its name for an account");
+	dormant_rules_cloud(&rules, "gcp", &cloud, &type);
+	is_str(cloud, "Google Workspace", "gcp: the cloud's name");
+	dormant_rules_cloud(&rules, "outoftree", &cloud, &type);
+	ok(strcmp(cloud, "outoftree") == 0 && strcmp(type, "User") == 0,
+	   "a provider the catalog does not know: its own name and User");
+	ok(!cJSON_GetObjectItemCaseSensitive(
+	           dormant_rules_find(&rules, "console-access-inactive", "aws")
+	                   ->root,
+	           "cloud"),
+	   "the names are not part of the rule's text");
+	dormant_rules_free(&rules);
+}
+
 int
 main(void)
 {
 	test_catalog();
+	test_cloud_names();
 	test_fill();
 	test_injection();
 	test_bad_catalog();
