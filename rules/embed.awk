@@ -10,7 +10,7 @@ BEGIN {
 	print ""
 	print "#include \"rules.h\""
 	print ""
-	print "const struct dormant_rule_source dormant_rule_sources[] = {"
+	print "const struct core_rule_source core_rule_sources[] = {"
 	current = ""
 }
 

@@ -236,17 +236,17 @@ static void
 on_signal(int sig)
 {
 	caught_signal = sig;
-	dormant_engine_cancel();
+	core_engine_cancel();
 }
 
 int
-dormant_cli_caught_signal(void)
+core_cli_caught_signal(void)
 {
 	return caught_signal;
 }
 
 void
-dormant_cli_catch_signals(void)
+core_cli_catch_signals(void)
 {
 	struct sigaction sa;
 
@@ -260,7 +260,7 @@ dormant_cli_catch_signals(void)
 /* The config file: -c, else $DORMANT_CONFIG, else the system one when it
  * exists. No file at all is fine when the environment says enough. */
 static int
-load_config(struct cli *cli, struct dormant_conf *conf)
+load_config(struct cli *cli, struct core_conf *conf)
 {
 	const char *env = getenv("DORMANT_CONFIG");
 	const char *path =
@@ -272,8 +272,8 @@ load_config(struct cli *cli, struct dormant_conf *conf)
 		path = system_path;
 	if (!path)
 		return -1;
-	if (dormant_conf_load_file(conf, path, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	if (core_conf_load_file(conf, path, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
@@ -298,7 +298,7 @@ static const char *const scan_keys[] = {"days",
                                         NULL};
 
 static int
-apply_overrides(struct cli *cli, struct dormant_conf *conf)
+apply_overrides(struct cli *cli, struct core_conf *conf)
 {
 	struct dormant_error err = {{0}};
 	const char *now = cli->now ? cli->now : getenv("DORMANT_NOW");
@@ -316,26 +316,26 @@ apply_overrides(struct cli *cli, struct dormant_conf *conf)
 			                         : name[j]);
 		v = getenv(name);
 		if (v && *v &&
-		    dormant_conf_set_scan(conf, scan_keys[i], v, name, 0,
-		                          &err) != DORMANT_OK) {
-			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		    core_conf_set_scan(conf, scan_keys[i], v, name, 0, &err) !=
+		            DORMANT_OK) {
+			core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 			return DORMANT_EXIT_USAGE;
 		}
 	}
 	for (size_t i = 0; i < cli->n_overrides; i++) {
 		const struct override *o = &cli->overrides[i];
 		/* -p replaces the file's list rather than adding to it. */
-		if (dormant_conf_set_scan(conf, o->key, o->value, o->option, 0,
-		                          &err) != DORMANT_OK) {
-			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		if (core_conf_set_scan(conf, o->key, o->value, o->option, 0,
+		                       &err) != DORMANT_OK) {
+			core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 			return DORMANT_EXIT_USAGE;
 		}
 	}
 	if (now && *now && !dormant_time_parse_iso8601(now, &conf->now)) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "%s: not a UTC time like 2026-11-28T12:00:00Z: "
-		            "\"%.64s\"",
-		            cli->now ? "--now" : "DORMANT_NOW", now);
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "%s: not a UTC time like 2026-11-28T12:00:00Z: "
+		         "\"%.64s\"",
+		         cli->now ? "--now" : "DORMANT_NOW", now);
 		return DORMANT_EXIT_USAGE;
 	}
 	if (cli->plugin_dir) {
@@ -346,15 +346,15 @@ apply_overrides(struct cli *cli, struct dormant_conf *conf)
 	}
 	conf->verbosity = cli->quiet ? -1 : cli->verbosity;
 	conf->use_syslog = cli->use_syslog;
-	if (dormant_conf_finish(conf, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	if (core_conf_finish(conf, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
 }
 
 static void
-known_names(const struct dormant_plugins *plugins, char *buf, size_t len)
+known_names(const struct core_plugins *plugins, char *buf, size_t len)
 {
 	size_t o = 0;
 
@@ -372,39 +372,37 @@ known_names(const struct dormant_plugins *plugins, char *buf, size_t len)
 
 /* Every section names a provider we have, with keys it knows. */
 int
-dormant_cli_check_sections(struct dormant_conf *conf,
-                           const struct dormant_plugins *plugins)
+core_cli_check_sections(struct core_conf *conf,
+                        const struct core_plugins *plugins)
 {
 	char known[512];
 
 	known_names(plugins, known, sizeof(known));
 	for (size_t i = 0; i < conf->n_sections; i++) {
-		struct dormant_conf_section *s = &conf->sections[i];
-		const struct dormant_plugin *p =
-		        dormant_plugins_find(plugins, s->name);
+		struct core_conf_section *s = &conf->sections[i];
+		const struct core_plugin *p =
+		        core_plugins_find(plugins, s->name);
 		struct dormant_error err = {{0}};
 		const char *refusal;
 
 		if (!p) {
-			refusal = dormant_plugins_refusal(plugins, s->name);
+			refusal = core_plugins_refusal(plugins, s->name);
 			if (refusal)
-				dormant_log(DORMANT_LOG_ERROR, NULL,
-				            "%s:%u: [%s]: provider refused: %s",
-				            conf->path, s->line, s->name,
-				            refusal);
+				core_log(DORMANT_LOG_ERROR, NULL,
+				         "%s:%u: [%s]: provider refused: %s",
+				         conf->path, s->line, s->name, refusal);
 			else
-				dormant_log(DORMANT_LOG_ERROR, NULL,
-				            "%s:%u: [%s]: unknown provider "
-				            "(known: %s)",
-				            conf->path, s->line, s->name,
-				            known);
+				core_log(DORMANT_LOG_ERROR, NULL,
+				         "%s:%u: [%s]: unknown provider "
+				         "(known: %s)",
+				         conf->path, s->line, s->name, known);
 			return DORMANT_EXIT_USAGE;
 		}
-		if (dormant_conf_check_section(conf, s, p->desc, &err) !=
+		if (core_conf_check_section(conf, s, p->desc, &err) !=
 		            DORMANT_OK ||
-		    dormant_conf_resolve_paths(conf, s, p->desc, &err) !=
+		    core_conf_resolve_paths(conf, s, p->desc, &err) !=
 		            DORMANT_OK) {
-			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+			core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 			return DORMANT_EXIT_USAGE;
 		}
 	}
@@ -425,9 +423,8 @@ env_enables(const struct dormant_provider *desc)
 /* -p or [scan] providers; else every provider with a section; else every
  * provider whose environment is set. */
 static int
-select_providers(const struct dormant_conf *conf,
-                 const struct dormant_plugins *plugins,
-                 struct dormant_strv *out)
+select_providers(const struct core_conf *conf,
+                 const struct core_plugins *plugins, struct core_strv *out)
 {
 	char known[512];
 
@@ -436,50 +433,48 @@ select_providers(const struct dormant_conf *conf,
 		for (size_t i = 0; i < conf->providers.n; i++) {
 			const char *name = conf->providers.v[i];
 			const char *refusal =
-			        dormant_plugins_refusal(plugins, name);
+			        core_plugins_refusal(plugins, name);
 
-			if (!dormant_plugins_find(plugins, name)) {
+			if (!core_plugins_find(plugins, name)) {
 				if (refusal)
-					dormant_log(DORMANT_LOG_ERROR, NULL,
-					            "provider %s refused: %s",
-					            name, refusal);
+					core_log(DORMANT_LOG_ERROR, NULL,
+					         "provider %s refused: %s",
+					         name, refusal);
 				else
-					dormant_log(
-					        DORMANT_LOG_ERROR, NULL,
-					        "unknown provider \"%.64s\" "
-					        "(known: %s)",
-					        name, known);
+					core_log(DORMANT_LOG_ERROR, NULL,
+					         "unknown provider \"%.64s\" "
+					         "(known: %s)",
+					         name, known);
 				return DORMANT_EXIT_USAGE;
 			}
-			if (!dormant_strv_contains(out, name) &&
-			    dormant_strv_add(out, name) != DORMANT_OK)
+			if (!core_strv_contains(out, name) &&
+			    core_strv_add(out, name) != DORMANT_OK)
 				return DORMANT_EXIT_USAGE;
 		}
 		return -1;
 	}
 	for (size_t i = 0; i < plugins->n; i++) {
-		const struct dormant_plugin *p = &plugins->v[i];
-		if ((dormant_conf_section(conf, p->name) ||
+		const struct core_plugin *p = &plugins->v[i];
+		if ((core_conf_section(conf, p->name) ||
 		     env_enables(p->desc)) &&
-		    dormant_strv_add(out, p->name) != DORMANT_OK)
+		    core_strv_add(out, p->name) != DORMANT_OK)
 			return DORMANT_EXIT_USAGE;
 	}
 	if (!out->n) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "nothing to scan: no provider section in %s and no "
-		            "provider's environment set (providers found: %s)",
-		            conf->path ? conf->path : "any config file", known);
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "nothing to scan: no provider section in %s and no "
+		         "provider's environment set (providers found: %s)",
+		         conf->path ? conf->path : "any config file", known);
 		return DORMANT_EXIT_USAGE;
 	}
 	return -1;
 }
 
 int
-dormant_cli_prepare(struct dormant_conf *conf,
-                    const struct dormant_plugins *plugins,
-                    struct dormant_strv *selected)
+core_cli_prepare(struct core_conf *conf, const struct core_plugins *plugins,
+                 struct core_strv *selected)
 {
-	int rc = dormant_cli_check_sections(conf, plugins);
+	int rc = core_cli_check_sections(conf, plugins);
 
 	if (rc >= 0)
 		return rc;
@@ -487,7 +482,7 @@ dormant_cli_prepare(struct dormant_conf *conf,
 }
 
 static int
-list_plugins(const struct dormant_plugins *plugins)
+list_plugins(const struct core_plugins *plugins)
 {
 	if (!plugins->n && !plugins->n_refused) {
 		printf("No providers found in %s\n", plugins->search_path);
@@ -495,7 +490,7 @@ list_plugins(const struct dormant_plugins *plugins)
 	}
 	printf("%-10s %-10s %-5s %s\n", "NAME", "VERSION", "ABI", "PATH");
 	for (size_t i = 0; i < plugins->n; i++) {
-		const struct dormant_plugin *p = &plugins->v[i];
+		const struct core_plugin *p = &plugins->v[i];
 		printf("%-10s %-10s %u.%-3u %s\n", p->name,
 		       p->desc->version ? p->desc->version : "?",
 		       p->desc->abi_version >> 16,
@@ -514,56 +509,55 @@ list_plugins(const struct dormant_plugins *plugins)
 static int
 rules_command(const char *command, const char *rule, const char *provider)
 {
-	struct dormant_rules rules;
+	struct core_rules rules;
 	struct dormant_error err = {{0}};
 	int rc = DORMANT_EXIT_CLEAN;
 
 	if (strcmp(command, "explain") == 0 && !rule) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "dormant explain needs a RULE (see dormant rules)");
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "dormant explain needs a RULE (see dormant rules)");
 		return DORMANT_EXIT_USAGE;
 	}
-	if (dormant_rules_load(&rules, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "rule catalog: %s",
-		            err.msg);
+	if (core_rules_load(&rules, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "rule catalog: %s", err.msg);
 		return DORMANT_EXIT_FAILED;
 	}
 	if (strcmp(command, "rules") == 0) {
-		dormant_rules_print_list(stdout, &rules);
-	} else if (!dormant_rules_has(&rules, rule)) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "unknown rule \"%.64s\" (see dormant rules)", rule);
+		core_rules_print_list(stdout, &rules);
+	} else if (!core_rules_has(&rules, rule)) {
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "unknown rule \"%.64s\" (see dormant rules)", rule);
 		rc = DORMANT_EXIT_USAGE;
-	} else if (dormant_rules_explain(stdout, &rules, rule, provider) == 0) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "rule %s has no entry for provider \"%.64s\" (see "
-		            "dormant rules)",
-		            rule, provider);
+	} else if (core_rules_explain(stdout, &rules, rule, provider) == 0) {
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "rule %s has no entry for provider \"%.64s\" (see "
+		         "dormant rules)",
+		         rule, provider);
 		rc = DORMANT_EXIT_USAGE;
 	}
 	if (rc == DORMANT_EXIT_CLEAN && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = DORMANT_EXIT_FAILED;
-	dormant_rules_free(&rules);
+	core_rules_free(&rules);
 	return rc;
 }
 
 int
-dormant_cli_main(int argc, char **argv)
+core_cli_main(int argc, char **argv)
 {
 	struct cli cli = {0};
-	struct dormant_conf conf;
-	struct dormant_plugins plugins = {0};
+	struct core_conf conf;
+	struct core_plugins plugins = {0};
 	struct dormant_error err = {{0}};
 	const char *command = "scan", *audit_file = NULL, *rule = NULL,
 	           *rule_provider = NULL;
 	char *search_path = NULL;
 	int first = 1, rc;
 
-	dormant_conf_init(&conf);
+	core_conf_init(&conf);
 	rc = parse_options(argc, argv, &cli, &first);
 	if (rc >= 0)
 		goto out;
-	dormant_log_setup(cli.quiet ? -1 : cli.verbosity, cli.use_syslog);
+	core_log_setup(cli.quiet ? -1 : cli.verbosity, cli.use_syslog);
 	if (first < argc)
 		command = argv[first++];
 	if (strcmp(command, "audit") == 0 && first < argc)
@@ -573,10 +567,9 @@ dormant_cli_main(int argc, char **argv)
 	if (strcmp(command, "explain") == 0 && first < argc)
 		rule_provider = argv[first++];
 	if (first < argc) {
-		dormant_log(
-		        DORMANT_LOG_ERROR, NULL,
-		        "unexpected argument \"%.64s\" (see dormant --help)",
-		        argv[first]);
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "unexpected argument \"%.64s\" (see dormant --help)",
+		         argv[first]);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -586,21 +579,21 @@ dormant_cli_main(int argc, char **argv)
 	}
 	if (strcmp(command, "scan") != 0 && strcmp(command, "plugins") != 0 &&
 	    strcmp(command, "enable") != 0 && strcmp(command, "audit") != 0) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "unknown command \"%.64s\" (see dormant --help)",
-		            command);
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "unknown command \"%.64s\" (see dormant --help)",
+		         command);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	if ((cli.from || cli.run) && strcmp(command, "enable") != 0) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "--from and --run belong to dormant enable");
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "--from and --run belong to dormant enable");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	if (strcmp(command, "enable") == 0 && !cli.from) {
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "dormant enable needs --from AUDIT_LOG");
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "dormant enable needs --from AUDIT_LOG");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -613,30 +606,30 @@ dormant_cli_main(int argc, char **argv)
 			goto out;
 	}
 	if (strcmp(command, "audit") == 0) {
-		rc = dormant_cmd_audit(&conf, audit_file);
+		rc = core_cmd_audit(&conf, audit_file);
 		goto out;
 	}
-	search_path = dormant_plugins_search_path(cli.plugin_dir);
+	search_path = core_plugins_search_path(cli.plugin_dir);
 	if (!search_path ||
-	    dormant_plugins_load(search_path, &plugins, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s",
-		            search_path ? err.msg : "out of memory");
+	    core_plugins_load(search_path, &plugins, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s",
+		         search_path ? err.msg : "out of memory");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	for (size_t i = 0; i < plugins.n_refused; i++)
-		dormant_log(DORMANT_LOG_INFO, NULL, "module %s refused: %s",
-		            plugins.refused[i].path, plugins.refused[i].reason);
+		core_log(DORMANT_LOG_INFO, NULL, "module %s refused: %s",
+		         plugins.refused[i].path, plugins.refused[i].reason);
 	if (strcmp(command, "plugins") == 0)
 		rc = list_plugins(&plugins);
 	else if (strcmp(command, "enable") == 0)
-		rc = dormant_cmd_enable(&conf, &plugins, cli.from, cli.run);
+		rc = core_cmd_enable(&conf, &plugins, cli.from, cli.run);
 	else
-		rc = dormant_cmd_scan(&conf, &plugins);
+		rc = core_cmd_scan(&conf, &plugins);
 out:
-	dormant_plugins_free(&plugins);
+	core_plugins_free(&plugins);
 	free(search_path);
-	dormant_conf_free(&conf);
-	dormant_log_teardown();
+	core_conf_free(&conf);
+	core_log_teardown();
 	return rc;
 }

@@ -18,30 +18,27 @@ enum {
 #define DORMANT_DEFAULT_AUDIT_LOG DORMANT_STATE_DIR "/audit.jsonl"
 
 /* Runs dormant with argv and returns the exit status. */
-int dormant_cli_main(int argc, char **argv);
+int core_cli_main(int argc, char **argv);
 
 /* Checks the provider sections against the plugins found and picks the
  * providers to run. Returns -1 when all is well, else the exit status
  * (the error already logged). */
-int dormant_cli_prepare(struct dormant_conf *conf,
-                        const struct dormant_plugins *plugins,
-                        struct dormant_strv *selected);
+int core_cli_prepare(struct core_conf *conf, const struct core_plugins *plugins,
+                     struct core_strv *selected);
 
-/* Only the first half of dormant_cli_prepare: every provider section is
+/* Only the first half of core_cli_prepare: every provider section is
  * known and valid. */
-int dormant_cli_check_sections(struct dormant_conf *conf,
-                               const struct dormant_plugins *plugins);
+int core_cli_check_sections(struct core_conf *conf,
+                            const struct core_plugins *plugins);
 
 /* SIGINT/SIGTERM cancel the run; the signal caught, or 0. */
-void dormant_cli_catch_signals(void);
-int dormant_cli_caught_signal(void);
+void core_cli_catch_signals(void);
+int core_cli_caught_signal(void);
 
 /* The commands; each returns the exit status. */
-int dormant_cmd_scan(struct dormant_conf *conf,
-                     const struct dormant_plugins *plugins);
-int dormant_cmd_enable(struct dormant_conf *conf,
-                       const struct dormant_plugins *plugins, const char *from,
-                       const char *run);
-int dormant_cmd_audit(const struct dormant_conf *conf, const char *path);
+int core_cmd_scan(struct core_conf *conf, const struct core_plugins *plugins);
+int core_cmd_enable(struct core_conf *conf, const struct core_plugins *plugins,
+                    const char *from, const char *run);
+int core_cmd_audit(const struct core_conf *conf, const char *path);
 
 #endif /* DORMANT_CLI_H */

@@ -29,7 +29,7 @@ struct audit_view {
 };
 
 static void
-row(char *buf, size_t len, const struct dormant_audit_record *r,
+row(char *buf, size_t len, const struct core_audit_record *r,
     const char *result)
 {
 	char when[DORMANT_TIME_BUFSZ];
@@ -44,14 +44,14 @@ row(char *buf, size_t len, const struct dormant_audit_record *r,
 }
 
 static void
-key(char *buf, size_t len, const struct dormant_audit_record *r)
+key(char *buf, size_t len, const struct core_audit_record *r)
 {
 	snprintf(buf, len, "%s\n%s\n%s\n%s\n%s", r->run, r->provider, r->scope,
 	         r->id, r->action);
 }
 
 static enum dormant_status
-on_record(void *ctx, const struct dormant_audit_record *r, unsigned line)
+on_record(void *ctx, const struct core_audit_record *r, unsigned line)
 {
 	struct audit_view *v = ctx;
 	char k[2048], text[2048];
@@ -91,7 +91,7 @@ on_record(void *ctx, const struct dormant_audit_record *r, unsigned line)
 }
 
 int
-dormant_cmd_audit(const struct dormant_conf *conf, const char *path)
+core_cmd_audit(const struct core_conf *conf, const char *path)
 {
 	struct audit_view v = {0};
 	struct dormant_error err = {{0}};
@@ -103,8 +103,8 @@ dormant_cmd_audit(const struct dormant_conf *conf, const char *path)
 		                       : DORMANT_DEFAULT_AUDIT_LOG;
 	printf("%-20s  %-25s  %-8s  %-14s  %-30s  %-8s  %-9s  %s\n", "TIME",
 	       "RUN", "PROVIDER", "SCOPE", "USER", "ACTION", "RESULT", "ERROR");
-	if (dormant_audit_read(path, on_record, &v, &bad, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	if (core_audit_read(path, on_record, &v, &bad, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < v.n_pending; i++) {
@@ -113,13 +113,13 @@ dormant_cmd_audit(const struct dormant_conf *conf, const char *path)
 		free(v.pending[i].line);
 	}
 	if (v.n_pending)
-		dormant_log(DORMANT_LOG_WARNING, NULL,
-		            "%zu actions have no recorded outcome (the run was "
-		            "cut short); check them in the cloud",
-		            v.n_pending);
+		core_log(DORMANT_LOG_WARNING, NULL,
+		         "%zu actions have no recorded outcome (the run was "
+		         "cut short); check them in the cloud",
+		         v.n_pending);
 	if (bad)
-		dormant_log(DORMANT_LOG_WARNING, NULL,
-		            "%u lines of %s are not audit records", bad, path);
+		core_log(DORMANT_LOG_WARNING, NULL,
+		         "%u lines of %s are not audit records", bad, path);
 	free(v.pending);
 	return rc;
 }

@@ -49,7 +49,7 @@ target_free(struct target *t)
 }
 
 static bool
-same_user(const struct target *t, const struct dormant_audit_record *r)
+same_user(const struct target *t, const struct core_audit_record *r)
 {
 	return strcmp(t->provider, r->provider) == 0 &&
 	       strcmp(t->scope, r->scope) == 0 && strcmp(t->id, r->id) == 0;
@@ -57,7 +57,7 @@ same_user(const struct target *t, const struct dormant_audit_record *r)
 
 /* The run's target for r's user, or NULL. */
 static struct target *
-find(struct targets *ts, const struct dormant_audit_record *r)
+find(struct targets *ts, const struct core_audit_record *r)
 {
 	for (size_t i = 0; i < ts->n; i++)
 		if (strcmp(ts->v[i].run, r->run) == 0 &&
@@ -67,7 +67,7 @@ find(struct targets *ts, const struct dormant_audit_record *r)
 }
 
 static enum dormant_status
-collect(void *ctx, const struct dormant_audit_record *r, unsigned line)
+collect(void *ctx, const struct core_audit_record *r, unsigned line)
 {
 	struct targets *ts = ctx;
 	struct target *t;
@@ -124,11 +124,11 @@ to_undo(const struct target *t)
 }
 
 static enum dormant_status
-record(struct dormant_audit *audit, const char *run, const struct target *t,
+record(struct core_audit *audit, const char *run, const struct target *t,
        const char *phase, const char *result, const char *error,
        struct dormant_error *err)
 {
-	struct dormant_audit_record r = {
+	struct core_audit_record r = {
 	        .time = (int64_t)time(NULL),
 	        .run = run,
 	        .provider = t->provider,
@@ -141,7 +141,7 @@ record(struct dormant_audit *audit, const char *run, const struct target *t,
 	        .error = error,
 	};
 
-	return dormant_audit_write(audit, &r, err);
+	return core_audit_write(audit, &r, err);
 }
 
 static bool
@@ -153,14 +153,13 @@ has_enable_many(const struct dormant_provider *desc)
 /* Checks that t can be re-enabled here and records the intent; false
  * (with t's result set) when it cannot go ahead. */
 static bool
-begin(struct dormant_engine *engine, struct dormant_audit *audit,
-      const char *run, struct target *t, const struct dormant_provider **desc,
-      void **handle)
+begin(struct core_engine *engine, struct core_audit *audit, const char *run,
+      struct target *t, const struct dormant_provider **desc, void **handle)
 {
 	struct dormant_error err = {{0}};
 
 	t->result = "failed";
-	if (!dormant_engine_find(engine, t->provider, desc, handle)) {
+	if (!core_engine_find(engine, t->provider, desc, handle)) {
 		snprintf(t->error, sizeof(t->error),
 		         "provider %s is not configured here", t->provider);
 		return false;
@@ -184,7 +183,7 @@ begin(struct dormant_engine *engine, struct dormant_audit *audit,
 }
 
 static void
-end(struct dormant_audit *audit, const char *run, struct target *t,
+end(struct core_audit *audit, const char *run, struct target *t,
     enum dormant_status st, const struct dormant_error *result)
 {
 	struct dormant_error err = {{0}};
@@ -195,14 +194,14 @@ end(struct dormant_audit *audit, const char *run, struct target *t,
 		         result->msg[0] ? result->msg : dormant_strerror(st));
 	if (record(audit, run, t, "after", t->result,
 	           t->error[0] ? t->error : NULL, &err) != DORMANT_OK)
-		dormant_log(DORMANT_LOG_ERROR, t->provider, "audit log: %s",
-		            err.msg);
+		core_log(DORMANT_LOG_ERROR, t->provider, "audit log: %s",
+		         err.msg);
 }
 
 /* Re-enables every target, a scope's users together where the provider
  * takes them in bulk. */
 static void
-enable_all(struct dormant_engine *engine, struct dormant_audit *audit,
+enable_all(struct core_engine *engine, struct core_audit *audit,
            const char *run, struct targets *ts)
 {
 	struct dormant_action_item items[DORMANT_BULK_MAX];
@@ -256,24 +255,23 @@ enable_all(struct dormant_engine *engine, struct dormant_audit *audit,
 }
 
 int
-dormant_cmd_enable(struct dormant_conf *conf,
-                   const struct dormant_plugins *plugins, const char *from,
-                   const char *run)
+core_cmd_enable(struct core_conf *conf, const struct core_plugins *plugins,
+                const char *from, const char *run)
 {
 	struct targets all = {0}, chosen = {0};
-	struct dormant_strv providers = {0};
-	struct dormant_engine *engine = NULL;
-	struct dormant_audit *audit = NULL;
+	struct core_strv providers = {0};
+	struct core_engine *engine = NULL;
+	struct core_audit *audit = NULL;
 	struct dormant_error err = {{0}};
 	char this_run[32];
 	unsigned bad = 0;
 	int lock_fd = -1, rc;
 
-	rc = dormant_cli_check_sections(conf, plugins);
+	rc = core_cli_check_sections(conf, plugins);
 	if (rc >= 0)
 		goto out;
-	if (dormant_audit_read(from, collect, &all, &bad, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	if (core_audit_read(from, collect, &all, &bad, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
@@ -293,44 +291,43 @@ dormant_cmd_enable(struct dormant_conf *conf,
 		chosen.v = v;
 		chosen.v[chosen.n++] = all.v[i];
 		memset(&all.v[i], 0, sizeof(all.v[i]));
-		if (!dormant_strv_contains(&providers,
-		                           chosen.v[chosen.n - 1].provider))
-			dormant_strv_add(&providers,
-			                 chosen.v[chosen.n - 1].provider);
+		if (!core_strv_contains(&providers,
+		                        chosen.v[chosen.n - 1].provider))
+			core_strv_add(&providers,
+			              chosen.v[chosen.n - 1].provider);
 	}
 	if (!chosen.n) {
 		/* Asked to undo what is not there: an error, and cron's
 		 * exit status says so. */
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "%s: no account disabled by %s%s", from,
-		            run ? "run " : "any run", run ? run : "");
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "%s: no account disabled by %s%s", from,
+		         run ? "run " : "any run", run ? run : "");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
-	    DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	if (core_lock_acquire(conf->lock_file, &lock_fd, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (dormant_audit_open(from, &audit, &err) != DORMANT_OK ||
-	    dormant_engine_open(conf, plugins, &providers, &engine, &err) !=
+	if (core_audit_open(from, &audit, &err) != DORMANT_OK ||
+	    core_engine_open(conf, plugins, &providers, &engine, &err) !=
 	            DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
-		            err.msg);
+		core_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
+		         err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	dormant_audit_run_id((int64_t)time(NULL), this_run);
-	dormant_log(DORMANT_LOG_INFO, NULL,
-	            "run %s: re-enabling %zu accounts disabled by run %s",
-	            this_run, chosen.n, run);
+	core_audit_run_id((int64_t)time(NULL), this_run);
+	core_log(DORMANT_LOG_INFO, NULL,
+	         "run %s: re-enabling %zu accounts disabled by run %s",
+	         this_run, chosen.n, run);
 	for (size_t i = 0; i < providers.n; i++) {
-		if (dormant_engine_prepare_actions(engine, providers.v[i],
-		                                   &err) == DORMANT_OK)
+		if (core_engine_prepare_actions(engine, providers.v[i], &err) ==
+		    DORMANT_OK)
 			continue;
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
-		            err.msg);
+		core_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
+		         err.msg);
 		rc = DORMANT_EXIT_FAILED;
 		goto out;
 	}
@@ -356,9 +353,9 @@ out:
 		target_free(&chosen.v[i]);
 	free(all.v);
 	free(chosen.v);
-	dormant_engine_close(engine);
-	dormant_audit_close(audit);
-	dormant_lock_release(lock_fd);
-	dormant_strv_free(&providers);
+	core_engine_close(engine);
+	core_audit_close(audit);
+	core_lock_release(lock_fd);
+	core_strv_free(&providers);
 	return rc;
 }

@@ -31,7 +31,7 @@
 /* Cron mails whatever a job prints: a table run with nothing to say
  * prints nothing when nobody is watching. */
 static bool
-nothing_to_say(const struct dormant_conf *conf, const struct dormant_result *r)
+nothing_to_say(const struct core_conf *conf, const struct core_result *r)
 {
 	if (conf->format != DORMANT_FORMAT_TABLE || conf->output ||
 	    isatty(STDOUT_FILENO))
@@ -48,23 +48,22 @@ nothing_to_say(const struct dormant_conf *conf, const struct dormant_result *r)
 static int
 interrupted(void)
 {
-	int sig = dormant_cli_caught_signal();
+	int sig = core_cli_caught_signal();
 
-	dormant_log(DORMANT_LOG_ERROR, NULL,
-	            "interrupted by %s; no report written",
-	            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	core_log(DORMANT_LOG_ERROR, NULL,
+	         "interrupted by %s; no report written",
+	         sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	return 128 + (sig ? sig : SIGINT);
 }
 
 int
-dormant_cmd_scan(struct dormant_conf *conf,
-                 const struct dormant_plugins *plugins)
+core_cmd_scan(struct core_conf *conf, const struct core_plugins *plugins)
 {
-	struct dormant_strv selected = {0};
-	struct dormant_engine *engine = NULL;
-	struct dormant_audit *audit = NULL;
-	struct dormant_report_dest dest = {0};
-	struct dormant_result result;
+	struct core_strv selected = {0};
+	struct core_engine *engine = NULL;
+	struct core_audit *audit = NULL;
+	struct core_report_dest dest = {0};
+	struct core_result result;
 	struct dormant_error err = {{0}};
 	const char *audit_path =
 	        conf->audit_log ? conf->audit_log : DORMANT_DEFAULT_AUDIT_LOG;
@@ -72,81 +71,79 @@ dormant_cmd_scan(struct dormant_conf *conf,
 	int lock_fd = -1, rc;
 
 	memset(&result, 0, sizeof(result));
-	rc = dormant_cli_prepare(conf, plugins, &selected);
+	rc = core_cli_prepare(conf, plugins, &selected);
 	if (rc >= 0)
 		goto out;
 	if ((conf->disable || conf->warn_days) &&
-	    dormant_lock_acquire(conf->lock_file, &lock_fd, &err) !=
-	            DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	    core_lock_acquire(conf->lock_file, &lock_fd, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
 	if (conf->disable &&
-	    (dormant_state_dir_ensure(audit_path, &err) != DORMANT_OK ||
-	     dormant_audit_open(audit_path, &audit, &err) != DORMANT_OK)) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
-		            err.msg);
+	    (core_state_dir_ensure(audit_path, &err) != DORMANT_OK ||
+	     core_audit_open(audit_path, &audit, &err) != DORMANT_OK)) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s; nothing was changed",
+		         err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (dormant_report_open(&dest, conf->output, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s%s", err.msg,
-		            conf->disable ? "; nothing was changed" : "");
+	if (core_report_open(&dest, conf->output, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s%s", err.msg,
+		         conf->disable ? "; nothing was changed" : "");
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	if (dormant_engine_open(conf, plugins, &selected, &engine, &err) !=
+	if (core_engine_open(conf, plugins, &selected, &engine, &err) !=
 	    DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_USAGE;
 		goto out;
 	}
-	dormant_cli_catch_signals();
-	if (dormant_engine_scan(engine, &result, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+	core_cli_catch_signals();
+	if (core_engine_scan(engine, &result, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_FAILED;
 		goto out;
 	}
-	if (dormant_engine_cancelled()) {
+	if (core_engine_cancelled()) {
 		rc = interrupted();
 		goto out;
 	}
-	dormant_audit_run_id(result.generated_at, run_id);
+	core_audit_run_id(result.generated_at, run_id);
 	memcpy(result.run_id, run_id, sizeof(run_id));
 	if (conf->disable) {
-		dormant_log(DORMANT_LOG_INFO, NULL, "run %s: disabling",
-		            run_id);
-		if (dormant_remediate(engine, conf, &result, audit, &err) !=
+		core_log(DORMANT_LOG_INFO, NULL, "run %s: disabling", run_id);
+		if (core_remediate(engine, conf, &result, audit, &err) !=
 		    DORMANT_OK) {
-			dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+			core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 			rc = DORMANT_EXIT_FAILED;
 			goto out;
 		}
-		if (dormant_engine_cancelled()) {
+		if (core_engine_cancelled()) {
 			rc = interrupted();
 			goto out;
 		}
 	}
 	if (conf->warn_days && result.warnings.n)
-		dormant_warn_state_filter(conf, &result.warnings);
+		core_warn_state_filter(conf, &result.warnings);
 	if (nothing_to_say(conf, &result)) {
-		dormant_log(DORMANT_LOG_INFO, NULL,
-		            "%zu users scanned, no findings",
-		            result.users_scanned);
-	} else if (dormant_report_finish(&dest, &result, conf->format, &err) !=
+		core_log(DORMANT_LOG_INFO, NULL,
+		         "%zu users scanned, no findings",
+		         result.users_scanned);
+	} else if (core_report_finish(&dest, &result, conf->format, &err) !=
 	           DORMANT_OK) {
-		dormant_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
+		core_log(DORMANT_LOG_ERROR, NULL, "%s", err.msg);
 		rc = DORMANT_EXIT_FAILED;
 		goto out;
 	}
-	rc = dormant_result_exit_status(&result);
+	rc = core_result_exit_status(&result);
 out:
-	dormant_report_abort(&dest);
-	dormant_result_free(&result);
-	dormant_engine_close(engine);
-	dormant_audit_close(audit);
-	dormant_lock_release(lock_fd);
-	dormant_strv_free(&selected);
+	core_report_abort(&dest);
+	core_result_free(&result);
+	core_engine_close(engine);
+	core_audit_close(audit);
+	core_lock_release(lock_fd);
+	core_strv_free(&selected);
 	return rc;
 }

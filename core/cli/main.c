@@ -1,5 +1,5 @@
 /* dormant: find dormant accounts in AWS IAM, Entra ID and Google
- * Workspace. Everything happens in dormant_cli_main(). */
+ * Workspace. Everything happens in core_cli_main(). */
 #include "config.h"
 
 #include "cli.h"
@@ -7,5 +7,5 @@
 int
 main(int argc, char **argv)
 {
-	return dormant_cli_main(argc, argv);
+	return core_cli_main(argc, argv);
 }

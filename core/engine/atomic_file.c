@@ -15,7 +15,7 @@
 #define ATOMIC_IOBUF ((size_t)64 << 10)
 
 static void
-clear(struct dormant_atomic_file *af)
+clear(struct core_atomic_file *af)
 {
 	free(af->path);
 	free(af->tmp);
@@ -29,7 +29,7 @@ clear(struct dormant_atomic_file *af)
 /* Takes fd (from open, dup or mkstemp) as the stream to write; on any
  * failure af is cleared (and the temp file, if any, removed). */
 static enum dormant_status
-attach(struct dormant_atomic_file *af, int fd, const char *path,
+attach(struct core_atomic_file *af, int fd, const char *path,
        struct dormant_error *err)
 {
 	enum dormant_status st;
@@ -85,7 +85,7 @@ fd_alias(const char *path)
  * open descriptor is duplicated, not reopened, so that ">> log" still
  * appends. */
 static enum dormant_status
-open_stream(struct dormant_atomic_file *af, const char *path,
+open_stream(struct core_atomic_file *af, const char *path,
             struct dormant_error *err)
 {
 	int alias = fd_alias(path), fd;
@@ -100,8 +100,8 @@ open_stream(struct dormant_atomic_file *af, const char *path,
 }
 
 enum dormant_status
-dormant_atomic_open(struct dormant_atomic_file *af, const char *path,
-                    struct dormant_error *err)
+core_atomic_open(struct core_atomic_file *af, const char *path,
+                 struct dormant_error *err)
 {
 	struct stat sb;
 	bool exists, follow = false;
@@ -187,7 +187,7 @@ sync_dir(const char *path)
 }
 
 enum dormant_status
-dormant_atomic_commit(struct dormant_atomic_file *af, struct dormant_error *err)
+core_atomic_commit(struct core_atomic_file *af, struct dormant_error *err)
 {
 	enum dormant_status st = DORMANT_OK;
 	int failed;
@@ -229,7 +229,7 @@ out:
 }
 
 void
-dormant_atomic_abort(struct dormant_atomic_file *af)
+core_atomic_abort(struct core_atomic_file *af)
 {
 	if (af->f) {
 		fclose(af->f);

@@ -11,7 +11,7 @@
 
 #include <dormant/status.h>
 
-struct dormant_atomic_file {
+struct core_atomic_file {
 	char *path;  /* owned */
 	char *tmp;   /* owned; the temp file while open; NULL when path is
 	              * no regular file (a device, a FIFO): written in place */
@@ -19,15 +19,15 @@ struct dormant_atomic_file {
 	char *iobuf; /* owned; f's buffer, freed after f is closed */
 };
 
-enum dormant_status dormant_atomic_open(struct dormant_atomic_file *af,
-                                        const char *path,
-                                        struct dormant_error *err);
+enum dormant_status core_atomic_open(struct core_atomic_file *af,
+                                     const char *path,
+                                     struct dormant_error *err);
 
 /* Flushes, syncs and renames into place; af is closed either way. */
-enum dormant_status dormant_atomic_commit(struct dormant_atomic_file *af,
-                                          struct dormant_error *err);
+enum dormant_status core_atomic_commit(struct core_atomic_file *af,
+                                       struct dormant_error *err);
 
 /* Drops the temp file (safe to call on a closed or never-opened af). */
-void dormant_atomic_abort(struct dormant_atomic_file *af);
+void core_atomic_abort(struct core_atomic_file *af);
 
 #endif /* DORMANT_ATOMIC_FILE_H */

@@ -20,17 +20,17 @@
 /* A record is a few hundred bytes; a line longer than this is not ours. */
 #define LINE_MAX_BYTES 65536
 
-struct dormant_audit {
+struct core_audit {
 	int fd;
 	char *path;
 	pthread_mutex_t lock;
 };
 
 enum dormant_status
-dormant_audit_open(const char *path, struct dormant_audit **out,
-                   struct dormant_error *err)
+core_audit_open(const char *path, struct core_audit **out,
+                struct dormant_error *err)
 {
-	struct dormant_audit *a;
+	struct core_audit *a;
 	int fd;
 
 	*out = NULL;
@@ -55,7 +55,7 @@ dormant_audit_open(const char *path, struct dormant_audit **out,
 }
 
 void
-dormant_audit_close(struct dormant_audit *a)
+core_audit_close(struct core_audit *a)
 {
 	if (!a)
 		return;
@@ -75,9 +75,8 @@ add_string(cJSON *obj, const char *key, const char *value)
 }
 
 enum dormant_status
-dormant_audit_write(struct dormant_audit *a,
-                    const struct dormant_audit_record *r,
-                    struct dormant_error *err)
+core_audit_write(struct core_audit *a, const struct core_audit_record *r,
+                 struct dormant_error *err)
 {
 	char when[DORMANT_TIME_BUFSZ];
 	enum dormant_status st = DORMANT_OK;
@@ -151,10 +150,10 @@ member(const cJSON *obj, const char *key)
 }
 
 static enum dormant_status
-parse_line(const char *line, size_t len, dormant_audit_fn fn, void *ctx,
+parse_line(const char *line, size_t len, core_audit_fn fn, void *ctx,
            unsigned lineno, unsigned *bad)
 {
-	struct dormant_audit_record r;
+	struct core_audit_record r;
 	struct dormant_error ignored;
 	enum dormant_status st;
 	cJSON *obj = NULL;
@@ -190,8 +189,8 @@ bad_line:
 }
 
 enum dormant_status
-dormant_audit_read(const char *path, dormant_audit_fn fn, void *ctx,
-                   unsigned *bad, struct dormant_error *err)
+core_audit_read(const char *path, core_audit_fn fn, void *ctx, unsigned *bad,
+                struct dormant_error *err)
 {
 	struct dormant_buf b;
 	enum dormant_status st;
@@ -227,7 +226,7 @@ out:
 }
 
 void
-dormant_audit_run_id(int64_t now, char buf[32])
+core_audit_run_id(int64_t now, char buf[32])
 {
 	char when[DORMANT_TIME_BUFSZ];
 	unsigned char rnd[4] = {0};

@@ -14,7 +14,7 @@
 
 #include <dormant/status.h>
 
-struct dormant_audit_record {
+struct core_audit_record {
 	int64_t time;
 	const char *run;
 	const char *provider;
@@ -32,31 +32,31 @@ struct dormant_audit_record {
 	bool called;
 };
 
-struct dormant_audit;
+struct core_audit;
 
 /* Opens (creating, mode 0600) the log for appending. */
-enum dormant_status dormant_audit_open(const char *path,
-                                       struct dormant_audit **out,
-                                       struct dormant_error *err);
+enum dormant_status core_audit_open(const char *path, struct core_audit **out,
+                                    struct dormant_error *err);
 
 /* Appends one record, durably, before returning. */
-enum dormant_status dormant_audit_write(struct dormant_audit *audit,
-                                        const struct dormant_audit_record *r,
-                                        struct dormant_error *err);
+enum dormant_status core_audit_write(struct core_audit *audit,
+                                     const struct core_audit_record *r,
+                                     struct dormant_error *err);
 
-void dormant_audit_close(struct dormant_audit *audit);
+void core_audit_close(struct core_audit *audit);
 
 /* Calls fn for each well-formed record of the log, in order. Lines that
  * are not records (a torn last line after a crash of the machine) are
  * counted in *bad, not fatal. fn returns non-OK to stop. */
-typedef enum dormant_status (*dormant_audit_fn)(
-        void *ctx, const struct dormant_audit_record *r, unsigned line);
-enum dormant_status dormant_audit_read(const char *path, dormant_audit_fn fn,
-                                       void *ctx, unsigned *bad,
-                                       struct dormant_error *err);
+typedef enum dormant_status (*core_audit_fn)(void *ctx,
+                                             const struct core_audit_record *r,
+                                             unsigned line);
+enum dormant_status core_audit_read(const char *path, core_audit_fn fn,
+                                    void *ctx, unsigned *bad,
+                                    struct dormant_error *err);
 
 /* A new run id: the UTC start time and random bits, e.g.
  * "20261128T120000Z-3f9a1c2b". buf holds 32 bytes. */
-void dormant_audit_run_id(int64_t now, char buf[32]);
+void core_audit_run_id(int64_t now, char buf[32]);
 
 #endif /* DORMANT_AUDIT_H */

@@ -25,7 +25,7 @@
 #define DAYS_MAX 36500L /* a century: anything longer is a typo */
 
 void
-dormant_conf_init(struct dormant_conf *conf)
+core_conf_init(struct core_conf *conf)
 {
 	memset(conf, 0, sizeof(*conf));
 	conf->days = 90;
@@ -37,7 +37,7 @@ dormant_conf_init(struct dormant_conf *conf)
 }
 
 void
-dormant_strv_free(struct dormant_strv *sv)
+core_strv_free(struct core_strv *sv)
 {
 	for (size_t i = 0; i < sv->n; i++)
 		free(sv->v[i]);
@@ -47,7 +47,7 @@ dormant_strv_free(struct dormant_strv *sv)
 }
 
 enum dormant_status
-dormant_strv_add(struct dormant_strv *sv, const char *s)
+core_strv_add(struct core_strv *sv, const char *s)
 {
 	char **v = realloc(sv->v, (sv->n + 1) * sizeof(*v));
 	char *copy;
@@ -63,7 +63,7 @@ dormant_strv_add(struct dormant_strv *sv, const char *s)
 }
 
 bool
-dormant_strv_contains(const struct dormant_strv *sv, const char *s)
+core_strv_contains(const struct core_strv *sv, const char *s)
 {
 	for (size_t i = 0; i < sv->n; i++)
 		if (strcmp(sv->v[i], s) == 0)
@@ -72,7 +72,7 @@ dormant_strv_contains(const struct dormant_strv *sv, const char *s)
 }
 
 enum dormant_status
-dormant_strv_split(struct dormant_strv *sv, const char *list)
+core_strv_split(struct core_strv *sv, const char *list)
 {
 	const char *p = list;
 
@@ -97,7 +97,7 @@ dormant_strv_split(struct dormant_strv *sv, const char *list)
 			return DORMANT_ERR_TOO_LARGE;
 		memcpy(item, start, len);
 		item[len] = '\0';
-		st = dormant_strv_add(sv, item);
+		st = core_strv_add(sv, item);
 		if (st != DORMANT_OK)
 			return st;
 	}
@@ -105,7 +105,7 @@ dormant_strv_split(struct dormant_strv *sv, const char *list)
 }
 
 static void
-section_free(struct dormant_conf_section *s)
+section_free(struct core_conf_section *s)
 {
 	for (size_t i = 0; i < s->n_values; i++) {
 		free(s->values[i].key);
@@ -116,12 +116,12 @@ section_free(struct dormant_conf_section *s)
 }
 
 void
-dormant_conf_free(struct dormant_conf *conf)
+core_conf_free(struct core_conf *conf)
 {
 	free(conf->path);
-	dormant_strv_free(&conf->providers);
+	core_strv_free(&conf->providers);
 	free(conf->output);
-	dormant_strv_free(&conf->exclude);
+	core_strv_free(&conf->exclude);
 	free(conf->ca_file);
 	free(conf->audit_log);
 	free(conf->lock_file);
@@ -135,8 +135,8 @@ dormant_conf_free(struct dormant_conf *conf)
 
 /* "FILE:LINE: key" or "--option", the prefix of every value error. */
 static void
-where(char *buf, size_t len, const struct dormant_conf *conf,
-      const char *origin, unsigned line, const char *key)
+where(char *buf, size_t len, const struct core_conf *conf, const char *origin,
+      unsigned line, const char *key)
 {
 	if (line)
 		snprintf(buf, len, "%s:%u: %s", conf->path ? conf->path : "-",
@@ -175,7 +175,7 @@ parse_percent(const char *s, double *out)
 }
 
 bool
-dormant_conf_parse_bool(const char *s, bool *out)
+core_conf_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
@@ -207,7 +207,7 @@ set_string(char **slot, const char *value)
 
 /* A file name from the config file, relative to the file's directory. */
 static enum dormant_status
-resolve_path(const struct dormant_conf *conf, const char *value, char **out)
+resolve_path(const struct core_conf *conf, const char *value, char **out)
 {
 	const char *slash;
 	size_t dlen, len;
@@ -226,7 +226,7 @@ resolve_path(const struct dormant_conf *conf, const char *value, char **out)
 }
 
 static enum dormant_status
-set_path(const struct dormant_conf *conf, char **slot, const char *value,
+set_path(const struct core_conf *conf, char **slot, const char *value,
          unsigned line)
 {
 	char *resolved;
@@ -243,9 +243,8 @@ set_path(const struct dormant_conf *conf, char **slot, const char *value,
 }
 
 enum dormant_status
-dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
-                      const char *value, const char *origin, unsigned line,
-                      struct dormant_error *err)
+core_conf_set_scan(struct core_conf *conf, const char *key, const char *value,
+                   const char *origin, unsigned line, struct dormant_error *err)
 {
 	char at[600];
 	enum dormant_status st = DORMANT_OK;
@@ -266,15 +265,15 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			                         "%ld, not \"%.64s\"",
 			                         at, DAYS_MAX, value);
 	} else if (strcmp(key, "providers") == 0) {
-		dormant_strv_free(&conf->providers);
-		st = dormant_strv_split(&conf->providers, value);
+		core_strv_free(&conf->providers);
+		st = core_strv_split(&conf->providers, value);
 		if (st == DORMANT_OK && conf->providers.n == 0)
 			return dormant_error_set(err, DORMANT_ERR_CONFIG,
 			                         "%s: names no provider", at);
 	} else if (strcmp(key, "format") == 0) {
 		static const struct {
 			const char *name;
-			enum dormant_format format;
+			enum core_format format;
 		} formats[] = {
 		        {"table", DORMANT_FORMAT_TABLE},
 		        {"json", DORMANT_FORMAT_JSON},
@@ -320,7 +319,7 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 			        "\"%.64s\"",
 			        at, value);
 	} else if (strcmp(key, "disable_admins") == 0) {
-		if (!dormant_conf_parse_bool(value, &conf->disable_admins))
+		if (!core_conf_parse_bool(value, &conf->disable_admins))
 			return dormant_error_set(
 			        err, DORMANT_ERR_CONFIG,
 			        "%s: must be yes or no, not \"%.64s\"", at,
@@ -328,7 +327,7 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
 	} else if (strcmp(key, "exclude") == 0) {
 		/* Additive: the file's exclusions and the command line's all
 		 * apply; an exclusion is a promise never to touch someone. */
-		st = dormant_strv_split(&conf->exclude, value);
+		st = core_strv_split(&conf->exclude, value);
 	} else if (strcmp(key, "ca_file") == 0) {
 		st = set_path(conf, &conf->ca_file, value, line);
 	} else if (strcmp(key, "audit_log") == 0) {
@@ -359,11 +358,11 @@ dormant_conf_set_scan(struct dormant_conf *conf, const char *key,
  * line at a time, which is how we know line numbers (the Debian build of
  * inih does not pass them). */
 struct file_parse {
-	struct dormant_conf *conf;
+	struct core_conf *conf;
 	FILE *f;
 	unsigned line;
 	bool stopped;
-	struct dormant_conf_section *current; /* NULL while in [scan] */
+	struct core_conf_section *current; /* NULL while in [scan] */
 	bool in_scan;
 	bool seen_scan;
 	/* inih takes an indented line after a key as more of that key's
@@ -376,8 +375,8 @@ struct file_parse {
 	enum dormant_status st;
 };
 
-static struct dormant_conf_section *
-find_section(struct dormant_conf *conf, const char *name)
+static struct core_conf_section *
+find_section(struct core_conf *conf, const char *name)
 {
 	for (size_t i = 0; i < conf->n_sections; i++)
 		if (strcmp(conf->sections[i].name, name) == 0)
@@ -388,8 +387,8 @@ find_section(struct dormant_conf *conf, const char *name)
 static enum dormant_status
 open_section(struct file_parse *fp, const char *name)
 {
-	struct dormant_conf *conf = fp->conf;
-	struct dormant_conf_section *s;
+	struct core_conf *conf = fp->conf;
+	struct core_conf_section *s;
 
 	if (strcmp(name, "scan") == 0 ? fp->seen_scan
 	                              : find_section(conf, name) != NULL)
@@ -494,7 +493,7 @@ read_line(char *str, int num, void *stream)
 static enum dormant_status
 continuation(struct file_parse *fp, const char *key, const char *text)
 {
-	struct dormant_conf *conf = fp->conf;
+	struct core_conf *conf = fp->conf;
 	size_t old = strlen(fp->joined), add;
 	char *joined;
 	enum dormant_status st;
@@ -532,11 +531,11 @@ continuation(struct file_parse *fp, const char *key, const char *text)
 	fp->joined = joined;
 	if (fp->in_scan)
 		/* exclude is additive: the new items only. */
-		return dormant_conf_set_scan(
+		return core_conf_set_scan(
 		        conf, key, strcmp(key, "exclude") == 0 ? text : joined,
 		        NULL, fp->line, fp->err);
 	for (size_t i = 0; i < fp->current->n_values; i++) {
-		struct dormant_conf_value *v = &fp->current->values[i];
+		struct core_conf_value *v = &fp->current->values[i];
 
 		if (strcmp(v->key, key) != 0)
 			continue;
@@ -555,9 +554,9 @@ static int
 handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct file_parse *fp = user;
-	struct dormant_conf *conf = fp->conf;
-	struct dormant_conf_section *s = fp->current;
-	struct dormant_conf_value *v;
+	struct core_conf *conf = fp->conf;
+	struct core_conf_section *s = fp->current;
+	struct core_conf_value *v;
 
 	if (fp->stopped)
 		return 0;
@@ -579,13 +578,13 @@ handler(void *user, const char *section, const char *key, const char *value)
 	if (!fp->joined)
 		goto nomem;
 	if (fp->in_scan) {
-		fp->st = dormant_conf_set_scan(conf, key, value, NULL, fp->line,
-		                               fp->err);
+		fp->st = core_conf_set_scan(conf, key, value, NULL, fp->line,
+		                            fp->err);
 		if (fp->st != DORMANT_OK)
 			goto fail;
 		return 1;
 	}
-	if (dormant_conf_section_get(s, key)) {
+	if (core_conf_section_get(s, key)) {
 		fp->st = dormant_error_set(fp->err, DORMANT_ERR_CONFIG,
 		                           "%s:%u: %s: set twice in [%s]",
 		                           conf->path, fp->line, key, s->name);
@@ -615,8 +614,8 @@ fail:
 }
 
 enum dormant_status
-dormant_conf_load_file(struct dormant_conf *conf, const char *path,
-                       struct dormant_error *err)
+core_conf_load_file(struct core_conf *conf, const char *path,
+                    struct dormant_error *err)
 {
 	struct file_parse fp = {.conf = conf, .err = err, .st = DORMANT_OK};
 	struct stat sb;
@@ -657,8 +656,8 @@ out:
 	return st;
 }
 
-const struct dormant_conf_section *
-dormant_conf_section(const struct dormant_conf *conf, const char *name)
+const struct core_conf_section *
+core_conf_section(const struct core_conf *conf, const char *name)
 {
 	for (size_t i = 0; i < conf->n_sections; i++)
 		if (strcmp(conf->sections[i].name, name) == 0)
@@ -667,7 +666,7 @@ dormant_conf_section(const struct dormant_conf *conf, const char *name)
 }
 
 const char *
-dormant_conf_section_get(const struct dormant_conf_section *s, const char *key)
+core_conf_section_get(const struct core_conf_section *s, const char *key)
 {
 	if (!s)
 		return NULL;
@@ -687,13 +686,13 @@ in_list(const char *const *list, const char *key)
 }
 
 enum dormant_status
-dormant_conf_check_section(const struct dormant_conf *conf,
-                           const struct dormant_conf_section *section,
-                           const struct dormant_provider *provider,
-                           struct dormant_error *err)
+core_conf_check_section(const struct core_conf *conf,
+                        const struct core_conf_section *section,
+                        const struct dormant_provider *provider,
+                        struct dormant_error *err)
 {
 	for (size_t i = 0; i < section->n_values; i++) {
-		const struct dormant_conf_value *v = &section->values[i];
+		const struct core_conf_value *v = &section->values[i];
 
 		if (!in_list(provider->config_keys, v->key))
 			return dormant_error_set(
@@ -714,13 +713,13 @@ dormant_conf_check_section(const struct dormant_conf *conf,
 }
 
 enum dormant_status
-dormant_conf_resolve_paths(struct dormant_conf *conf,
-                           struct dormant_conf_section *section,
-                           const struct dormant_provider *provider,
-                           struct dormant_error *err)
+core_conf_resolve_paths(struct core_conf *conf,
+                        struct core_conf_section *section,
+                        const struct dormant_provider *provider,
+                        struct dormant_error *err)
 {
 	for (size_t i = 0; i < section->n_values; i++) {
-		struct dormant_conf_value *v = &section->values[i];
+		struct core_conf_value *v = &section->values[i];
 		char *resolved;
 
 		if (!v->line || !in_list(provider->path_keys, v->key))
@@ -735,7 +734,7 @@ dormant_conf_resolve_paths(struct dormant_conf *conf,
 }
 
 enum dormant_status
-dormant_conf_finish(struct dormant_conf *conf, struct dormant_error *err)
+core_conf_finish(struct core_conf *conf, struct dormant_error *err)
 {
 	if (conf->warn_days && conf->warn_days >= conf->days)
 		return dormant_error_set(

@@ -20,13 +20,13 @@
 static volatile sig_atomic_t cancel_requested;
 
 void
-dormant_engine_cancel(void)
+core_engine_cancel(void)
 {
 	cancel_requested = 1;
 }
 
 bool
-dormant_engine_cancelled(void)
+core_engine_cancelled(void)
 {
 	return cancel_requested != 0;
 }
@@ -35,14 +35,14 @@ dormant_engine_cancelled(void)
  * that host->core can point back here. */
 struct opened {
 	struct dormant_host host;
-	const struct dormant_plugin *plugin;
-	const struct dormant_conf_section *section;
-	const struct dormant_conf *conf;
+	const struct core_plugin *plugin;
+	const struct core_conf_section *section;
+	const struct core_conf *conf;
 	void *handle;
 };
 
-struct dormant_engine {
-	const struct dormant_conf *conf;
+struct core_engine {
+	const struct core_conf *conf;
 	struct opened *opened;
 	size_t n_opened;
 	int64_t now; /* the verdict's clock, fixed for the whole run */
@@ -50,13 +50,13 @@ struct dormant_engine {
 
 /* One scope's scan: the thread's whole world. */
 struct job {
-	struct dormant_engine *engine;
+	struct core_engine *engine;
 	struct opened *op;
 	size_t scope_index;
-	struct dormant_scope_result *result;
+	struct core_scope_result *result;
 	struct dormant_sink sink;
 	enum dormant_status sink_status;
-	struct dormant_progress *progress; /* NULL: none shown */
+	struct core_progress *progress; /* NULL: none shown */
 };
 
 static const char *
@@ -64,7 +64,7 @@ host_config(const struct dormant_host *host, const char *key)
 {
 	const struct opened *op = host->core;
 
-	return dormant_conf_section_get(op->section, key);
+	return core_conf_section_get(op->section, key);
 }
 
 static void
@@ -74,7 +74,7 @@ host_log(const struct dormant_host *host, enum dormant_log_level level,
 	va_list ap;
 
 	va_start(ap, fmt);
-	dormant_logv(level, host->provider, fmt, ap);
+	core_logv(level, host->provider, fmt, ap);
 	va_end(ap);
 }
 
@@ -91,16 +91,16 @@ static bool
 host_cancelled(const struct dormant_host *host)
 {
 	(void)host;
-	return dormant_engine_cancelled();
+	return core_engine_cancelled();
 }
 
 enum dormant_status
-dormant_engine_open(const struct dormant_conf *conf,
-                    const struct dormant_plugins *plugins,
-                    const struct dormant_strv *providers,
-                    struct dormant_engine **out, struct dormant_error *err)
+core_engine_open(const struct core_conf *conf,
+                 const struct core_plugins *plugins,
+                 const struct core_strv *providers, struct core_engine **out,
+                 struct dormant_error *err)
 {
-	struct dormant_engine *e;
+	struct core_engine *e;
 	enum dormant_status st = DORMANT_OK;
 
 	*out = NULL;
@@ -118,8 +118,8 @@ dormant_engine_open(const struct dormant_conf *conf,
 	}
 	for (size_t i = 0; i < providers->n; i++) {
 		struct opened *op = &e->opened[i];
-		const struct dormant_plugin *p =
-		        dormant_plugins_find(plugins, providers->v[i]);
+		const struct core_plugin *p =
+		        core_plugins_find(plugins, providers->v[i]);
 
 		if (!p) {
 			st = dormant_error_set(err, DORMANT_ERR_PLUGIN,
@@ -129,7 +129,7 @@ dormant_engine_open(const struct dormant_conf *conf,
 		}
 		op->plugin = p;
 		op->conf = conf;
-		op->section = dormant_conf_section(conf, p->name);
+		op->section = core_conf_section(conf, p->name);
 		op->host.struct_size = sizeof(op->host);
 		op->host.provider = p->name;
 		op->host.config = host_config;
@@ -140,9 +140,9 @@ dormant_engine_open(const struct dormant_conf *conf,
 		op->host.verbosity = conf->verbosity < 0 ? 0 : conf->verbosity;
 		op->host.core = op;
 		op->host.request_timeout_ms = conf->request_timeout * 1000;
-		op->host.config_long = host_config_long;
-		op->host.config_double = host_config_double;
-		op->host.config_bool = host_config_bool;
+		op->host.config_long = core_host_config_long;
+		op->host.config_double = core_host_config_double;
+		op->host.config_bool = core_host_config_bool;
 		st = p->desc->open(&op->host, &op->handle, err);
 		if (st != DORMANT_OK) {
 			dormant_error_prefix(err, "%s", p->name);
@@ -158,12 +158,12 @@ dormant_engine_open(const struct dormant_conf *conf,
 	*out = e;
 	e = NULL;
 out:
-	dormant_engine_close(e);
+	core_engine_close(e);
 	return st;
 }
 
 void
-dormant_engine_close(struct dormant_engine *engine)
+core_engine_close(struct core_engine *engine)
 {
 	if (!engine)
 		return;
@@ -174,8 +174,8 @@ dormant_engine_close(struct dormant_engine *engine)
 }
 
 bool
-dormant_engine_find(struct dormant_engine *e, const char *name,
-                    const struct dormant_provider **desc, void **handle)
+core_engine_find(struct core_engine *e, const char *name,
+                 const struct dormant_provider **desc, void **handle)
 {
 	for (size_t i = 0; i < e->n_opened; i++) {
 		if (strcmp(e->opened[i].plugin->name, name) == 0) {
@@ -188,14 +188,14 @@ dormant_engine_find(struct dormant_engine *e, const char *name,
 }
 
 enum dormant_status
-dormant_engine_prepare_actions(struct dormant_engine *engine,
-                               const char *provider, struct dormant_error *err)
+core_engine_prepare_actions(struct core_engine *engine, const char *provider,
+                            struct dormant_error *err)
 {
 	const struct dormant_provider *desc;
 	enum dormant_status st;
 	void *handle;
 
-	if (!dormant_engine_find(engine, provider, &desc, &handle))
+	if (!core_engine_find(engine, provider, &desc, &handle))
 		return dormant_error_set(err, DORMANT_ERR_INTERNAL,
 		                         "provider %s is not open", provider);
 	if (!DORMANT_PROVIDER_HAS(desc, prepare_actions))
@@ -210,7 +210,7 @@ dormant_engine_prepare_actions(struct dormant_engine *engine,
 }
 
 int64_t
-dormant_engine_now(const struct dormant_engine *e)
+core_engine_now(const struct core_engine *e)
 {
 	return e->now;
 }
@@ -238,35 +238,35 @@ static enum dormant_status
 sink_user(struct dormant_sink *sink, const struct dormant_user *user)
 {
 	struct job *job = sink->core;
-	const struct dormant_conf *conf = job->engine->conf;
-	struct dormant_scope_result *r = job->result;
-	struct dormant_verdict v;
+	const struct core_conf *conf = job->engine->conf;
+	struct core_scope_result *r = job->result;
+	struct core_verdict v;
 	enum dormant_status st;
 
 	if (job->sink_status != DORMANT_OK)
 		return job->sink_status;
-	if (dormant_engine_cancelled())
+	if (core_engine_cancelled())
 		return DORMANT_ERR_CANCELLED;
 	r->users_scanned++;
-	dormant_progress_user(job->progress, r);
+	core_progress_user(job->progress, r);
 	if (!user->id || !user->name) {
-		dormant_log(DORMANT_LOG_WARNING, job->op->plugin->name,
-		            "a user without id or name was ignored");
+		core_log(DORMANT_LOG_WARNING, job->op->plugin->name,
+		         "a user without id or name was ignored");
 		return DORMANT_OK;
 	}
-	dormant_verdict_judge(user, job->engine->now, conf->days,
-	                      conf->warn_days, &v);
+	core_verdict_judge(user, job->engine->now, conf->days, conf->warn_days,
+	                   &v);
 	if (v.judgement != DORMANT_DORMANT && v.judgement != DORMANT_WARN)
 		return DORMANT_OK;
-	if (dormant_exclude_match(&conf->exclude, user)) {
-		dormant_log(DORMANT_LOG_INFO, job->op->plugin->name,
-		            "%s: excluded", user->name);
+	if (core_exclude_match(&conf->exclude, user)) {
+		core_log(DORMANT_LOG_INFO, job->op->plugin->name,
+		         "%s: excluded", user->name);
 		return DORMANT_OK;
 	}
-	st = dormant_findings_add(
-	        v.judgement == DORMANT_DORMANT ? &r->findings : &r->warnings,
-	        job->op->plugin->name, user->scope ? user->scope : r->scope,
-	        user, &v);
+	st = core_findings_add(v.judgement == DORMANT_DORMANT ? &r->findings
+	                                                      : &r->warnings,
+	                       job->op->plugin->name,
+	                       user->scope ? user->scope : r->scope, user, &v);
 	if (st != DORMANT_OK)
 		job->sink_status = st;
 	return st;
@@ -278,7 +278,7 @@ sink_page(struct dormant_sink *sink)
 	struct job *job = sink->core;
 
 	job->result->pages++;
-	dormant_progress_page(job->progress, job->result);
+	core_progress_page(job->progress, job->result);
 }
 
 static void
@@ -297,7 +297,7 @@ static void
 run_job(struct job *job)
 {
 	const struct dormant_provider *desc = job->op->plugin->desc;
-	struct dormant_scope_result *r = job->result;
+	struct core_scope_result *r = job->result;
 	struct dormant_error err = {{0}};
 	enum dormant_status st;
 
@@ -306,30 +306,30 @@ run_job(struct job *job)
 	job->sink.page = sink_page;
 	job->sink.admins_unknown = sink_admins_unknown;
 	job->sink.core = job;
-	dormant_log(DORMANT_LOG_INFO, job->op->plugin->name, "scanning %s",
-	            r->scope);
+	core_log(DORMANT_LOG_INFO, job->op->plugin->name, "scanning %s",
+	         r->scope);
 	st = desc->list_users(job->op->handle, job->scope_index, &job->sink,
 	                      &err);
-	dormant_progress_done(job->progress, r);
+	core_progress_done(job->progress, r);
 	if (st == DORMANT_OK && job->sink_status != DORMANT_OK)
 		st = job->sink_status;
-	if (st == DORMANT_OK && dormant_engine_cancelled())
+	if (st == DORMANT_OK && core_engine_cancelled())
 		st = DORMANT_ERR_CANCELLED;
 	r->status = st;
 	if (st != DORMANT_OK) {
 		const char *msg = err.msg[0] ? err.msg : dormant_strerror(st);
 		r->error = strdup(msg);
-		dormant_log(DORMANT_LOG_ERROR, job->op->plugin->name, "%s: %s",
-		            r->scope, msg);
+		core_log(DORMANT_LOG_ERROR, job->op->plugin->name, "%s: %s",
+		         r->scope, msg);
 		/* An incomplete listing must not look like a short one. */
-		dormant_findings_free(&r->findings);
-		dormant_findings_free(&r->warnings);
+		core_findings_free(&r->findings);
+		core_findings_free(&r->warnings);
 		return;
 	}
 	if (r->admins_unknown) {
-		dormant_log(DORMANT_LOG_WARNING, job->op->plugin->name,
-		            "%s: %s; nobody will be disabled here", r->scope,
-		            r->admins_unknown);
+		core_log(DORMANT_LOG_WARNING, job->op->plugin->name,
+		         "%s: %s; nobody will be disabled here", r->scope,
+		         r->admins_unknown);
 		/* Every report format says so, finding by finding: "admin:
 		 * false" here would be a guess. */
 		for (size_t i = 0; i < r->findings.n; i++)
@@ -337,9 +337,9 @@ run_job(struct job *job)
 		for (size_t i = 0; i < r->warnings.n; i++)
 			r->warnings.v[i].admin_unknown = true;
 	}
-	dormant_log(DORMANT_LOG_INFO, job->op->plugin->name,
-	            "%s: %zu users, %zu dormant", r->scope, r->users_scanned,
-	            r->findings.n);
+	core_log(DORMANT_LOG_INFO, job->op->plugin->name,
+	         "%s: %zu users, %zu dormant", r->scope, r->users_scanned,
+	         r->findings.n);
 }
 
 struct pool {
@@ -369,8 +369,7 @@ worker(void *arg)
 /* Jobs are queued round-robin across providers, so that with more scopes
  * than threads every provider still starts at once. */
 static enum dormant_status
-plan_jobs(struct dormant_engine *e, struct dormant_result *res,
-          struct pool *pool)
+plan_jobs(struct core_engine *e, struct core_result *res, struct pool *pool)
 {
 	size_t total = 0, k = 0, round = 0;
 	bool more = true;
@@ -391,7 +390,7 @@ plan_jobs(struct dormant_engine *e, struct dormant_result *res,
 		size_t n = op->plugin->desc->scope_count(op->handle);
 
 		for (size_t s = 0; s < n; s++, slot++) {
-			struct dormant_scope_result *r = &res->scopes[slot];
+			struct core_scope_result *r = &res->scopes[slot];
 			const char *label = NULL;
 
 			if (op->plugin->desc->scope_label)
@@ -425,12 +424,12 @@ plan_jobs(struct dormant_engine *e, struct dormant_result *res,
 }
 
 enum dormant_status
-dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
-                    struct dormant_error *err)
+core_engine_scan(struct core_engine *e, struct core_result *res,
+                 struct dormant_error *err)
 {
 	struct pool pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
 	pthread_t threads[DORMANT_MAX_SCAN_THREADS];
-	struct dormant_progress *progress;
+	struct core_progress *progress;
 	size_t n_threads = 0;
 	enum dormant_status st;
 
@@ -443,7 +442,7 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 		dormant_error_set(err, st, "out of memory");
 		goto out;
 	}
-	progress = dormant_progress_start(e->conf, res);
+	progress = core_progress_start(e->conf, res);
 	for (size_t i = 0; i < pool.n_jobs; i++)
 		pool.jobs[i].progress = progress;
 	for (size_t i = 0; i < pool.n_jobs && i < DORMANT_MAX_SCAN_THREADS;
@@ -459,49 +458,49 @@ dormant_engine_scan(struct dormant_engine *e, struct dormant_result *res,
 	}
 	for (size_t i = 0; i < n_threads; i++)
 		pthread_join(threads[i], NULL);
-	dormant_progress_stop(progress);
+	core_progress_stop(progress);
 
 	for (size_t i = 0; i < res->n_scopes; i++) {
-		struct dormant_scope_result *r = &res->scopes[i];
+		struct core_scope_result *r = &res->scopes[i];
 		res->users_scanned += r->users_scanned;
 		r->n_findings = r->findings.n;
 		r->n_warnings = r->warnings.n;
 		if (r->status == DORMANT_OK &&
-		    (dormant_findings_move(&res->findings, &r->findings) !=
+		    (core_findings_move(&res->findings, &r->findings) !=
 		             DORMANT_OK ||
-		     dormant_findings_move(&res->warnings, &r->warnings) !=
+		     core_findings_move(&res->warnings, &r->warnings) !=
 		             DORMANT_OK)) {
 			st = dormant_error_set(err, DORMANT_ERR_NOMEM,
 			                       "out of memory");
 			goto out;
 		}
 	}
-	dormant_findings_sort(&res->findings);
-	dormant_findings_sort(&res->warnings);
+	core_findings_sort(&res->findings);
+	core_findings_sort(&res->warnings);
 out:
 	free(pool.jobs);
 	return st;
 }
 
 void
-dormant_result_free(struct dormant_result *res)
+core_result_free(struct core_result *res)
 {
 	for (size_t i = 0; i < res->n_scopes; i++) {
 		free(res->scopes[i].scope);
 		free(res->scopes[i].error);
 		free(res->scopes[i].admins_unknown);
-		dormant_findings_free(&res->scopes[i].findings);
-		dormant_findings_free(&res->scopes[i].warnings);
+		core_findings_free(&res->scopes[i].findings);
+		core_findings_free(&res->scopes[i].warnings);
 	}
 	free(res->scopes);
-	dormant_findings_free(&res->findings);
-	dormant_findings_free(&res->warnings);
+	core_findings_free(&res->findings);
+	core_findings_free(&res->warnings);
 	free(res->safety_stop);
 	memset(res, 0, sizeof(*res));
 }
 
 int
-dormant_result_exit_status(const struct dormant_result *res)
+core_result_exit_status(const struct core_result *res)
 {
 	int status = res->findings.n ? 1 : 0;
 

@@ -12,8 +12,8 @@ matches(const char *pattern, const char *s)
 }
 
 bool
-dormant_exclude_match(const struct dormant_strv *patterns,
-                      const struct dormant_user *user)
+core_exclude_match(const struct core_strv *patterns,
+                   const struct dormant_user *user)
 {
 	for (size_t i = 0; i < patterns->n; i++) {
 		const char *p = patterns->v[i];

@@ -10,7 +10,7 @@
 
 /* True when any pattern matches the user's id, login name or email
  * (fnmatch(3) globs, case-insensitive: cloud login names and emails are). */
-bool dormant_exclude_match(const struct dormant_strv *patterns,
-                           const struct dormant_user *user);
+bool core_exclude_match(const struct core_strv *patterns,
+                        const struct dormant_user *user);
 
 #endif /* DORMANT_EXCLUDE_H */

@@ -7,7 +7,7 @@
 #include "findings.h"
 
 static void
-finding_free(struct dormant_finding *f)
+finding_free(struct core_finding *f)
 {
 	free(f->scope);
 	free(f->id);
@@ -37,11 +37,11 @@ dup_or_null(const char *s, bool *ok)
 }
 
 enum dormant_status
-dormant_findings_add(struct dormant_findings *list, const char *provider,
-                     const char *scope, const struct dormant_user *user,
-                     const struct dormant_verdict *v)
+core_findings_add(struct core_findings *list, const char *provider,
+                  const char *scope, const struct dormant_user *user,
+                  const struct core_verdict *v)
 {
-	struct dormant_finding *f;
+	struct core_finding *f;
 	bool ok = true;
 
 	if (list->n == list->cap) {
@@ -90,14 +90,13 @@ dormant_findings_add(struct dormant_findings *list, const char *provider,
 }
 
 enum dormant_status
-dormant_findings_move(struct dormant_findings *dst,
-                      struct dormant_findings *src)
+core_findings_move(struct core_findings *dst, struct core_findings *src)
 {
 	if (!src->n)
 		return DORMANT_OK;
 	if (dst->n + src->n > dst->cap) {
 		size_t cap = dst->n + src->n;
-		struct dormant_finding *v = realloc(dst->v, cap * sizeof(*v));
+		struct core_finding *v = realloc(dst->v, cap * sizeof(*v));
 		if (!v)
 			return DORMANT_ERR_NOMEM;
 		dst->v = v;
@@ -111,7 +110,7 @@ dormant_findings_move(struct dormant_findings *dst,
 }
 
 void
-dormant_findings_filter(struct dormant_findings *list, const bool *drop)
+core_findings_filter(struct core_findings *list, const bool *drop)
 {
 	size_t kept = 0;
 
@@ -135,7 +134,7 @@ cmp_str(const char *a, const char *b)
 static int
 compare(const void *pa, const void *pb)
 {
-	const struct dormant_finding *a = pa, *b = pb;
+	const struct core_finding *a = pa, *b = pb;
 	int c;
 
 	if ((c = cmp_str(a->provider, b->provider)) != 0)
@@ -148,14 +147,14 @@ compare(const void *pa, const void *pb)
 }
 
 void
-dormant_findings_sort(struct dormant_findings *list)
+core_findings_sort(struct core_findings *list)
 {
 	if (list->n > 1)
 		qsort(list->v, list->n, sizeof(*list->v), compare);
 }
 
 void
-dormant_findings_free(struct dormant_findings *list)
+core_findings_free(struct core_findings *list)
 {
 	for (size_t i = 0; i < list->n; i++)
 		finding_free(&list->v[i]);
@@ -164,7 +163,7 @@ dormant_findings_free(struct dormant_findings *list)
 }
 
 const char *
-dormant_action_name(enum dormant_action action)
+core_action_name(enum core_action action)
 {
 	switch (action) {
 	case DORMANT_ACTION_NONE: return "none";
@@ -177,7 +176,7 @@ dormant_action_name(enum dormant_action action)
 }
 
 const char *
-dormant_finding_risk(const struct dormant_finding *f)
+core_finding_risk(const struct core_finding *f)
 {
 	return f->admin ? "high" : "medium";
 }

@@ -10,7 +10,7 @@
 
 #include "verdict.h"
 
-enum dormant_action {
+enum core_action {
 	DORMANT_ACTION_NONE,
 	DORMANT_ACTION_DISABLED,
 	DORMANT_ACTION_FAILED,
@@ -18,13 +18,13 @@ enum dormant_action {
 	DORMANT_ACTION_WARN
 };
 
-struct dormant_finding_extra {
+struct core_finding_extra {
 	char *key;
 	char *value;
 };
 
 /* Every string is owned by the finding (and NULL when unknown). */
-struct dormant_finding {
+struct core_finding {
 	const char *provider; /* the plugin's name: lives as long as the run */
 	char *scope;
 	char *id;
@@ -40,40 +40,39 @@ struct dormant_finding {
 	bool admin_unknown; /* the scope could not tell its admins: admin
 	                       is then no answer (reports say "unknown") */
 	const char *rule;   /* static */
-	enum dormant_action action;
+	enum core_action action;
 	char *action_error;
 	bool action_called; /* the provider was asked to act on this user */
-	struct dormant_finding_extra *extras;
+	struct core_finding_extra *extras;
 	size_t n_extras;
 };
 
-struct dormant_findings {
-	struct dormant_finding *v;
+struct core_findings {
+	struct core_finding *v;
 	size_t n;
 	size_t cap;
 };
 
 /* Copies user + verdict into a new finding at the end of list. */
-enum dormant_status dormant_findings_add(struct dormant_findings *list,
-                                         const char *provider,
-                                         const char *scope,
-                                         const struct dormant_user *user,
-                                         const struct dormant_verdict *v);
+enum dormant_status core_findings_add(struct core_findings *list,
+                                      const char *provider, const char *scope,
+                                      const struct dormant_user *user,
+                                      const struct core_verdict *v);
 
 /* Moves every finding of src to the end of dst; src is left empty. */
-enum dormant_status dormant_findings_move(struct dormant_findings *dst,
-                                          struct dormant_findings *src);
+enum dormant_status core_findings_move(struct core_findings *dst,
+                                       struct core_findings *src);
 
 /* Removes (and frees) every finding i with drop[i] true, keeping the
  * others in their order. */
-void dormant_findings_filter(struct dormant_findings *list, const bool *drop);
+void core_findings_filter(struct core_findings *list, const bool *drop);
 
 /* The report's stable order: provider, scope, name, then id. */
-void dormant_findings_sort(struct dormant_findings *list);
+void core_findings_sort(struct core_findings *list);
 
-void dormant_findings_free(struct dormant_findings *list);
+void core_findings_free(struct core_findings *list);
 
-const char *dormant_action_name(enum dormant_action action);
-const char *dormant_finding_risk(const struct dormant_finding *f);
+const char *core_action_name(enum core_action action);
+const char *core_finding_risk(const struct core_finding *f);
 
 #endif /* DORMANT_FINDINGS_H */

@@ -25,8 +25,9 @@ value_of(const struct dormant_host *host, const char *key)
 }
 
 enum dormant_status
-host_config_long(const struct dormant_host *host, const char *key, long min,
-                 long max, long dflt, long *out, struct dormant_error *err)
+core_host_config_long(const struct dormant_host *host, const char *key,
+                      long min, long max, long dflt, long *out,
+                      struct dormant_error *err)
 {
 	const char *v = value_of(host, key);
 	char *end;
@@ -51,9 +52,9 @@ host_config_long(const struct dormant_host *host, const char *key, long min,
 }
 
 enum dormant_status
-host_config_double(const struct dormant_host *host, const char *key, double min,
-                   double max, double dflt, double *out,
-                   struct dormant_error *err)
+core_host_config_double(const struct dormant_host *host, const char *key,
+                        double min, double max, double dflt, double *out,
+                        struct dormant_error *err)
 {
 	const char *v = value_of(host, key);
 	char *end;
@@ -77,8 +78,8 @@ host_config_double(const struct dormant_host *host, const char *key, double min,
 }
 
 enum dormant_status
-host_config_bool(const struct dormant_host *host, const char *key, bool dflt,
-                 bool *out, struct dormant_error *err)
+core_host_config_bool(const struct dormant_host *host, const char *key,
+                      bool dflt, bool *out, struct dormant_error *err)
 {
 	const char *v = value_of(host, key);
 	bool b;
@@ -87,7 +88,7 @@ host_config_bool(const struct dormant_host *host, const char *key, bool dflt,
 		*out = dflt;
 		return DORMANT_OK;
 	}
-	if (!dormant_conf_parse_bool(v, &b))
+	if (!core_conf_parse_bool(v, &b))
 		return dormant_error_set(err, DORMANT_ERR_CONFIG,
 		                         "[%s] %s = \"%.40s\": not yes or no "
 		                         "(also true/false, on/off, 1/0)",

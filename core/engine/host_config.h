@@ -7,16 +7,17 @@
 
 #include <dormant/plugin.h>
 
-enum dormant_status host_config_long(const struct dormant_host *host,
-                                     const char *key, long min, long max,
-                                     long dflt, long *out,
-                                     struct dormant_error *err);
-enum dormant_status host_config_double(const struct dormant_host *host,
-                                       const char *key, double min, double max,
-                                       double dflt, double *out,
-                                       struct dormant_error *err);
-enum dormant_status host_config_bool(const struct dormant_host *host,
-                                     const char *key, bool dflt, bool *out,
-                                     struct dormant_error *err);
+enum dormant_status core_host_config_long(const struct dormant_host *host,
+                                          const char *key, long min, long max,
+                                          long dflt, long *out,
+                                          struct dormant_error *err);
+enum dormant_status core_host_config_double(const struct dormant_host *host,
+                                            const char *key, double min,
+                                            double max, double dflt,
+                                            double *out,
+                                            struct dormant_error *err);
+enum dormant_status core_host_config_bool(const struct dormant_host *host,
+                                          const char *key, bool dflt, bool *out,
+                                          struct dormant_error *err);
 
 #endif /* DORMANT_HOST_CONFIG_H */

@@ -27,7 +27,7 @@ default_path(char *buf, size_t len)
 }
 
 enum dormant_status
-dormant_lock_acquire(const char *path, int *fd, struct dormant_error *err)
+core_lock_acquire(const char *path, int *fd, struct dormant_error *err)
 {
 	char pid[32] = "", fallback[4096];
 	int f, n;
@@ -66,7 +66,7 @@ dormant_lock_acquire(const char *path, int *fd, struct dormant_error *err)
 }
 
 void
-dormant_lock_release(int fd)
+core_lock_release(int fd)
 {
 	if (fd >= 0)
 		close(fd);

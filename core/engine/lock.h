@@ -13,9 +13,9 @@
  * default lock file (/run/dormant.lock for root, else under
  * $XDG_RUNTIME_DIR, else /tmp/dormant-UID.lock). Another holder is
  * DORMANT_ERR_USAGE ("another dormant run, pid N, holds FILE"). *fd is
- * the lock until dormant_lock_release. */
-enum dormant_status dormant_lock_acquire(const char *path, int *fd,
-                                         struct dormant_error *err);
-void dormant_lock_release(int fd);
+ * the lock until core_lock_release. */
+enum dormant_status core_lock_acquire(const char *path, int *fd,
+                                      struct dormant_error *err);
+void core_lock_release(int fd);
 
 #endif /* DORMANT_LOCK_H */

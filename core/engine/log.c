@@ -19,7 +19,7 @@ static int log_verbosity;
 static bool log_syslog;
 
 void
-dormant_log_setup(int verbosity, bool use_syslog)
+core_log_setup(int verbosity, bool use_syslog)
 {
 	log_verbosity = verbosity;
 	log_syslog = use_syslog;
@@ -28,7 +28,7 @@ dormant_log_setup(int verbosity, bool use_syslog)
 }
 
 void
-dormant_log_teardown(void)
+core_log_teardown(void)
 {
 	if (log_syslog)
 		closelog();
@@ -36,7 +36,7 @@ dormant_log_teardown(void)
 }
 
 int
-dormant_log_verbosity(void)
+core_log_verbosity(void)
 {
 	return log_verbosity;
 }
@@ -54,8 +54,8 @@ wanted(enum dormant_log_level level)
 }
 
 void
-dormant_logv(enum dormant_log_level level, const char *who, const char *fmt,
-             va_list ap)
+core_logv(enum dormant_log_level level, const char *who, const char *fmt,
+          va_list ap)
 {
 	static const int syslog_prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO,
 	                                  LOG_DEBUG};
@@ -79,11 +79,11 @@ dormant_logv(enum dormant_log_level level, const char *who, const char *fmt,
 }
 
 void
-dormant_log(enum dormant_log_level level, const char *who, const char *fmt, ...)
+core_log(enum dormant_log_level level, const char *who, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	dormant_logv(level, who, fmt, ap);
+	core_logv(level, who, fmt, ap);
 	va_end(ap);
 }

@@ -109,7 +109,7 @@ out:
 }
 
 char *
-dormant_plugins_search_path(const char *explicit_dirs)
+core_plugins_search_path(const char *explicit_dirs)
 {
 	const char *env = getenv("DORMANT_PLUGIN_PATH");
 	char *tree;
@@ -123,8 +123,8 @@ dormant_plugins_search_path(const char *explicit_dirs)
 }
 
 bool
-dormant_provider_check(const struct dormant_provider *desc, const char *modname,
-                       char *why, size_t whylen)
+core_provider_check(const struct dormant_provider *desc, const char *modname,
+                    char *why, size_t whylen)
 {
 	uint32_t major = desc->abi_version >> 16,
 	         minor = desc->abi_version & 0xffff;
@@ -163,9 +163,9 @@ dormant_provider_check(const struct dormant_provider *desc, const char *modname,
 }
 
 static enum dormant_status
-add_refusal(struct dormant_plugins *out, const char *path, const char *reason)
+add_refusal(struct core_plugins *out, const char *path, const char *reason)
 {
-	struct dormant_plugin_refusal *r =
+	struct core_plugin_refusal *r =
 	        realloc(out->refused, (out->n_refused + 1) * sizeof(*r));
 
 	if (!r)
@@ -209,19 +209,19 @@ module_name(const char *file, char *name, size_t len)
 }
 
 static enum dormant_status
-load_one(struct dormant_plugins *out, const char *dir, const char *modname,
+load_one(struct core_plugins *out, const char *dir, const char *modname,
          struct dormant_error *err)
 {
 	char base[PATH_MAX], why[256];
-	struct dormant_plugin *p;
+	struct core_plugin *p;
 	const struct dormant_provider *desc;
 	lt_dlhandle dl;
 	const lt_dlinfo *info;
 
-	if (dormant_plugins_find(out, modname)) {
-		dormant_log(DORMANT_LOG_DEBUG, NULL,
-		            "%s/%s: ignored, provider %s already loaded", dir,
-		            modname, modname);
+	if (core_plugins_find(out, modname)) {
+		core_log(DORMANT_LOG_DEBUG, NULL,
+		         "%s/%s: ignored, provider %s already loaded", dir,
+		         modname, modname);
 		return DORMANT_OK;
 	}
 	snprintf(base, sizeof(base), "%s/%s", dir, modname);
@@ -240,7 +240,7 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 		                   "no dormant_provider symbol: not a dormant "
 		                   "provider");
 	}
-	if (!dormant_provider_check(desc, modname, why, sizeof(why))) {
+	if (!core_provider_check(desc, modname, why, sizeof(why))) {
 		lt_dlclose(dl);
 		return add_refusal(out, base, why);
 	}
@@ -265,16 +265,15 @@ load_one(struct dormant_plugins *out, const char *dir, const char *modname,
 		                         "out of memory");
 	}
 	out->n++;
-	dormant_log(DORMANT_LOG_DEBUG, NULL, "loaded provider %s %s from %s",
-	            desc->name, desc->version ? desc->version : "?", p->path);
+	core_log(DORMANT_LOG_DEBUG, NULL, "loaded provider %s %s from %s",
+	         desc->name, desc->version ? desc->version : "?", p->path);
 	return DORMANT_OK;
 }
 
 /* Modules of one directory in name order, so that what is loaded does not
  * depend on the order readdir happens to return. */
 static enum dormant_status
-load_dir(struct dormant_plugins *out, const char *dir,
-         struct dormant_error *err)
+load_dir(struct core_plugins *out, const char *dir, struct dormant_error *err)
 {
 	char **names = NULL;
 	size_t n = 0;
@@ -283,8 +282,8 @@ load_dir(struct dormant_plugins *out, const char *dir,
 	DIR *d = opendir(dir);
 
 	if (!d) {
-		dormant_log(DORMANT_LOG_DEBUG, NULL, "plugin directory %s: %s",
-		            dir, strerror(errno));
+		core_log(DORMANT_LOG_DEBUG, NULL, "plugin directory %s: %s",
+		         dir, strerror(errno));
 		return DORMANT_OK;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -328,8 +327,8 @@ ltdl_init(void)
 }
 
 enum dormant_status
-dormant_plugins_load(const char *search_path, struct dormant_plugins *out,
-                     struct dormant_error *err)
+core_plugins_load(const char *search_path, struct core_plugins *out,
+                  struct dormant_error *err)
 {
 	enum dormant_status st = DORMANT_OK;
 	char *copy, *dir, *rest;
@@ -360,8 +359,8 @@ dormant_plugins_load(const char *search_path, struct dormant_plugins *out,
 	return st;
 }
 
-const struct dormant_plugin *
-dormant_plugins_find(const struct dormant_plugins *plugins, const char *name)
+const struct core_plugin *
+core_plugins_find(const struct core_plugins *plugins, const char *name)
 {
 	for (size_t i = 0; i < plugins->n; i++)
 		if (strcmp(plugins->v[i].name, name) == 0)
@@ -370,7 +369,7 @@ dormant_plugins_find(const struct dormant_plugins *plugins, const char *name)
 }
 
 const char *
-dormant_plugins_refusal(const struct dormant_plugins *plugins, const char *name)
+core_plugins_refusal(const struct core_plugins *plugins, const char *name)
 {
 	for (size_t i = 0; i < plugins->n_refused; i++) {
 		const char *slash = strrchr(plugins->refused[i].path, '/');
@@ -382,7 +381,7 @@ dormant_plugins_refusal(const struct dormant_plugins *plugins, const char *name)
 }
 
 void
-dormant_plugins_free(struct dormant_plugins *plugins)
+core_plugins_free(struct core_plugins *plugins)
 {
 	for (size_t i = 0; i < plugins->n; i++) {
 		lt_dlclose(plugins->v[i].dl);

@@ -7,7 +7,7 @@
 
 #include <dormant/plugin.h>
 
-struct dormant_plugin {
+struct core_plugin {
 	char *name; /* from the file name, equal to desc->name */
 	char *path; /* the file opened */
 	void *dl;   /* lt_dlhandle */
@@ -15,15 +15,15 @@ struct dormant_plugin {
 };
 
 /* A module that was found but not loaded, and why. */
-struct dormant_plugin_refusal {
+struct core_plugin_refusal {
 	char *path;
 	char *reason;
 };
 
-struct dormant_plugins {
-	struct dormant_plugin *v;
+struct core_plugins {
+	struct core_plugin *v;
 	size_t n;
-	struct dormant_plugin_refusal *refused;
+	struct core_plugin_refusal *refused;
 	size_t n_refused;
 	char *search_path; /* the directories searched, colon-separated */
 };
@@ -32,26 +32,26 @@ struct dormant_plugins {
  * DORMANT_PLUGIN_PATH, else the build tree's plugin directories when this
  * is an uninstalled binary, else the installed plugin directory. Returns a
  * string the caller frees, NULL when out of memory. */
-char *dormant_plugins_search_path(const char *explicit_dirs);
+char *core_plugins_search_path(const char *explicit_dirs);
 
 /* Loads every provider module found along the colon-separated path. The
  * first module of a name wins. Modules that cannot be used (another ABI,
  * no descriptor, broken descriptor) are listed in `refused`, not loaded. */
-enum dormant_status dormant_plugins_load(const char *search_path,
-                                         struct dormant_plugins *out,
-                                         struct dormant_error *err);
+enum dormant_status core_plugins_load(const char *search_path,
+                                      struct core_plugins *out,
+                                      struct dormant_error *err);
 
-const struct dormant_plugin *
-dormant_plugins_find(const struct dormant_plugins *plugins, const char *name);
+const struct core_plugin *core_plugins_find(const struct core_plugins *plugins,
+                                            const char *name);
 
 /* The refusal of a module of this name, if one was refused, else NULL. */
-const char *dormant_plugins_refusal(const struct dormant_plugins *plugins,
-                                    const char *name);
+const char *core_plugins_refusal(const struct core_plugins *plugins,
+                                 const char *name);
 
-void dormant_plugins_free(struct dormant_plugins *plugins);
+void core_plugins_free(struct core_plugins *plugins);
 
 /* Checks a descriptor as core sees it (exposed for tests). */
-bool dormant_provider_check(const struct dormant_provider *desc,
-                            const char *modname, char *why, size_t whylen);
+bool core_provider_check(const struct dormant_provider *desc,
+                         const char *modname, char *why, size_t whylen);
 
 #endif /* DORMANT_PLUGIN_LOADER_H */

@@ -24,8 +24,8 @@ struct counter {
 	atomic_bool done;
 };
 
-struct dormant_progress {
-	const struct dormant_result *res;
+struct core_progress {
+	const struct core_result *res;
 	struct counter *c;      /* one per scope, as res->scopes */
 	const char **providers; /* distinct, in scope order */
 	size_t n_providers;
@@ -38,7 +38,7 @@ struct dormant_progress {
 };
 
 bool
-dormant_progress_wanted(const struct dormant_conf *conf)
+core_progress_wanted(const struct core_conf *conf)
 {
 	const char *term = getenv("TERM");
 
@@ -49,13 +49,13 @@ dormant_progress_wanted(const struct dormant_conf *conf)
 }
 
 static double
-elapsed(const struct dormant_progress *p)
+elapsed(const struct core_progress *p)
 {
 	return (double)(dormant_monotonic_ns() - p->start_ns) / 1e9;
 }
 
 static void
-draw(struct dormant_progress *p)
+draw(struct core_progress *p)
 {
 	double secs = elapsed(p);
 
@@ -87,7 +87,7 @@ draw(struct dormant_progress *p)
 }
 
 static void
-erase(struct dormant_progress *p)
+erase(struct core_progress *p)
 {
 	if (!p->lines_drawn)
 		return;
@@ -102,7 +102,7 @@ erase(struct dormant_progress *p)
 static void *
 run(void *arg)
 {
-	struct dormant_progress *p = arg;
+	struct core_progress *p = arg;
 
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
@@ -123,7 +123,7 @@ run(void *arg)
 }
 
 static void
-progress_free(struct dormant_progress *p)
+progress_free(struct core_progress *p)
 {
 	if (!p)
 		return;
@@ -132,13 +132,12 @@ progress_free(struct dormant_progress *p)
 	free(p);
 }
 
-struct dormant_progress *
-dormant_progress_start(const struct dormant_conf *conf,
-                       const struct dormant_result *res)
+struct core_progress *
+core_progress_start(const struct core_conf *conf, const struct core_result *res)
 {
-	struct dormant_progress *p = NULL;
+	struct core_progress *p = NULL;
 
-	if (!dormant_progress_wanted(conf) || res->n_scopes == 0)
+	if (!core_progress_wanted(conf) || res->n_scopes == 0)
 		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -176,37 +175,37 @@ fail:
 }
 
 static struct counter *
-counter(struct dormant_progress *p, const struct dormant_scope_result *scope)
+counter(struct core_progress *p, const struct core_scope_result *scope)
 {
 	return &p->c[scope - p->res->scopes];
 }
 
 void
-dormant_progress_user(struct dormant_progress *p,
-                      const struct dormant_scope_result *scope)
+core_progress_user(struct core_progress *p,
+                   const struct core_scope_result *scope)
 {
 	if (p)
 		atomic_fetch_add(&counter(p, scope)->users, 1);
 }
 
 void
-dormant_progress_page(struct dormant_progress *p,
-                      const struct dormant_scope_result *scope)
+core_progress_page(struct core_progress *p,
+                   const struct core_scope_result *scope)
 {
 	if (p)
 		atomic_fetch_add(&counter(p, scope)->pages, 1);
 }
 
 void
-dormant_progress_done(struct dormant_progress *p,
-                      const struct dormant_scope_result *scope)
+core_progress_done(struct core_progress *p,
+                   const struct core_scope_result *scope)
 {
 	if (p)
 		atomic_store(&counter(p, scope)->done, true);
 }
 
 void
-dormant_progress_stop(struct dormant_progress *p)
+core_progress_stop(struct core_progress *p)
 {
 	if (!p)
 		return;

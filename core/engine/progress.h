@@ -15,28 +15,27 @@
 #include "conf.h"
 #include "engine.h"
 
-struct dormant_progress;
+struct core_progress;
 
 /* Starts showing the scopes of res (after plan: res->scopes set), or
  * returns NULL when progress is not to be shown (not a terminal, -q,
  * --syslog, no memory). Every other function accepts NULL. */
-struct dormant_progress *
-dormant_progress_start(const struct dormant_conf *conf,
-                       const struct dormant_result *res);
+struct core_progress *core_progress_start(const struct core_conf *conf,
+                                          const struct core_result *res);
 
 /* Counters, called from the scope threads: lock-free. */
-void dormant_progress_user(struct dormant_progress *p,
-                           const struct dormant_scope_result *scope);
-void dormant_progress_page(struct dormant_progress *p,
-                           const struct dormant_scope_result *scope);
-void dormant_progress_done(struct dormant_progress *p,
-                           const struct dormant_scope_result *scope);
+void core_progress_user(struct core_progress *p,
+                        const struct core_scope_result *scope);
+void core_progress_page(struct core_progress *p,
+                        const struct core_scope_result *scope);
+void core_progress_done(struct core_progress *p,
+                        const struct core_scope_result *scope);
 
 /* Stops the thread, erases the lines, frees p. */
-void dormant_progress_stop(struct dormant_progress *p);
+void core_progress_stop(struct core_progress *p);
 
 /* Whether progress would be shown for this configuration on this
  * stderr (exposed for the tests' benefit and for --help). */
-bool dormant_progress_wanted(const struct dormant_conf *conf);
+bool core_progress_wanted(const struct core_conf *conf);
 
 #endif /* DORMANT_PROGRESS_H */

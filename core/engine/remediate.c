@@ -17,13 +17,13 @@
 #include "remediate.h"
 #include "verdict.h"
 
-static void set_action(struct dormant_finding *f, enum dormant_action action,
+static void set_action(struct core_finding *f, enum core_action action,
                        const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 static void
-set_action(struct dormant_finding *f, enum dormant_action action,
-           const char *fmt, ...)
+set_action(struct core_finding *f, enum core_action action, const char *fmt,
+           ...)
 {
 	char msg[DORMANT_ERROR_MAX];
 	va_list ap;
@@ -39,8 +39,8 @@ set_action(struct dormant_finding *f, enum dormant_action action,
 	f->action_error = strdup(msg);
 }
 
-static const struct dormant_scope_result *
-scope_of(const struct dormant_result *res, const struct dormant_finding *f)
+static const struct core_scope_result *
+scope_of(const struct core_result *res, const struct core_finding *f)
 {
 	for (size_t i = 0; i < res->n_scopes; i++)
 		if (strcmp(res->scopes[i].provider, f->provider) == 0 &&
@@ -51,8 +51,8 @@ scope_of(const struct dormant_result *res, const struct dormant_finding *f)
 }
 
 /* The first scope of the provider whose listing did not complete. */
-static const struct dormant_scope_result *
-failed_scope(const struct dormant_result *res, const char *provider)
+static const struct core_scope_result *
+failed_scope(const struct core_result *res, const char *provider)
 {
 	for (size_t i = 0; i < res->n_scopes; i++)
 		if (strcmp(res->scopes[i].provider, provider) == 0 &&
@@ -72,14 +72,14 @@ enum gate {
 /* The guards of SPEC section 7 that hold whatever the numbers: GATE_GO
  * when f may be disabled, else f is marked skipped with the reason. */
 static enum gate
-may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
-            const struct dormant_result *res, struct dormant_finding *f)
+may_disable(struct core_engine *engine, const struct core_conf *conf,
+            const struct core_result *res, struct core_finding *f)
 {
 	const struct dormant_provider *desc;
-	const struct dormant_scope_result *failed, *scope;
+	const struct core_scope_result *failed, *scope;
 	void *handle;
 
-	if (!dormant_engine_find(engine, f->provider, &desc, &handle) ||
+	if (!core_engine_find(engine, f->provider, &desc, &handle) ||
 	    !desc->disable) {
 		set_action(f, DORMANT_ACTION_SKIPPED,
 		           "provider %s cannot disable users", f->provider);
@@ -111,7 +111,7 @@ may_disable(struct dormant_engine *engine, const struct dormant_conf *conf,
 /* The safety stop of a run whose guards held back every candidate: the
  * guards and scopes, from the findings' own reasons. */
 static char *
-guard_stop(const struct dormant_result *res, size_t held)
+guard_stop(const struct core_result *res, size_t held)
 {
 	struct dormant_buf b;
 	char *out = NULL;
@@ -125,7 +125,7 @@ guard_stop(const struct dormant_result *res, size_t held)
 	            held) != DORMANT_OK)
 		goto out;
 	for (size_t i = 0; i < res->n_scopes && shown < 8; i++) {
-		const struct dormant_scope_result *s = &res->scopes[i];
+		const struct core_scope_result *s = &res->scopes[i];
 		const char *why = s->status != DORMANT_OK ? "listing incomplete"
 		                  : s->admins_unknown     ? "admins unknown"
 		                                          : NULL;
@@ -146,8 +146,7 @@ out:
 /* The circuit breaker, over the whole run. Returns the reason to stop, or
  * NULL to go on. */
 static char *
-breaker(const struct dormant_conf *conf, const struct dormant_result *res,
-        size_t n)
+breaker(const struct core_conf *conf, const struct core_result *res, size_t n)
 {
 	char msg[512];
 
@@ -178,13 +177,13 @@ breaker(const struct dormant_conf *conf, const struct dormant_result *res,
 }
 
 struct work {
-	struct dormant_engine *engine;
-	const struct dormant_conf *conf;
-	struct dormant_audit *audit;
+	struct core_engine *engine;
+	const struct core_conf *conf;
+	struct core_audit *audit;
 	const char *run_id;
 	const struct dormant_provider *desc;
 	void *handle;
-	struct dormant_finding **items;
+	struct core_finding **items;
 	size_t n;
 	size_t next;
 	unsigned cap;   /* actions of this provider at once */
@@ -236,11 +235,11 @@ monotonic_ms(void)
 }
 
 static enum dormant_status
-audit(struct work *w, const struct dormant_finding *f, const char *phase,
+audit(struct work *w, const struct core_finding *f, const char *phase,
       const char *result, const char *error, bool called,
       struct dormant_error *err)
 {
-	struct dormant_audit_record r = {
+	struct core_audit_record r = {
 	        .time = (int64_t)time(NULL),
 	        .run = w->run_id,
 	        .provider = f->provider,
@@ -254,12 +253,12 @@ audit(struct work *w, const struct dormant_finding *f, const char *phase,
 	        .called = called,
 	};
 
-	return dormant_audit_write(w->audit, &r, err);
+	return core_audit_write(w->audit, &r, err);
 }
 
 /* Has the user signed in since the scan, for good? */
 static bool
-signed_in_since(struct work *w, const struct dormant_finding *f,
+signed_in_since(struct work *w, const struct core_finding *f,
                 int64_t last_login)
 {
 	struct dormant_user u = {
@@ -272,39 +271,38 @@ signed_in_since(struct work *w, const struct dormant_finding *f,
 	        .interactive_access = true,
 	        .account_enabled = true,
 	};
-	struct dormant_verdict v;
+	struct core_verdict v;
 
 	if (last_login == DORMANT_TIME_NONE)
 		return false;
-	dormant_verdict_judge(&u, dormant_engine_now(w->engine), w->conf->days,
-	                      0, &v);
+	core_verdict_judge(&u, core_engine_now(w->engine), w->conf->days, 0,
+	                   &v);
 	return v.judgement != DORMANT_DORMANT;
 }
 
 static void
-log_outcome(const struct dormant_finding *f)
+log_outcome(const struct core_finding *f)
 {
-	dormant_log(f->action == DORMANT_ACTION_FAILED ? DORMANT_LOG_ERROR
-	                                               : DORMANT_LOG_INFO,
-	            f->provider, "%s %s: %s%s%s", f->scope, f->name,
-	            dormant_action_name(f->action), f->action_error ? ": " : "",
-	            f->action_error ? f->action_error : "");
+	core_log(f->action == DORMANT_ACTION_FAILED ? DORMANT_LOG_ERROR
+	                                            : DORMANT_LOG_INFO,
+	         f->provider, "%s %s: %s%s%s", f->scope, f->name,
+	         core_action_name(f->action), f->action_error ? ": " : "",
+	         f->action_error ? f->action_error : "");
 }
 
 /* Records the outcome already set on f. */
 static void
-finish(struct work *w, struct dormant_finding *f)
+finish(struct work *w, struct core_finding *f)
 {
 	struct dormant_error err = {{0}};
 
 	log_outcome(f);
-	if (audit(w, f, "after", dormant_action_name(f->action),
-	          f->action_error,
+	if (audit(w, f, "after", core_action_name(f->action), f->action_error,
 	          f->action == DORMANT_ACTION_FAILED && f->action_called,
 	          &err) != DORMANT_OK)
-		dormant_log(DORMANT_LOG_ERROR, f->provider,
-		            "%s %s: %s: audit log: %s", f->scope, f->name,
-		            dormant_action_name(f->action), err.msg);
+		core_log(DORMANT_LOG_ERROR, f->provider,
+		         "%s %s: %s: audit log: %s", f->scope, f->name,
+		         core_action_name(f->action), err.msg);
 }
 
 /* Records the intent (once: a bulk user re-read again after its batch
@@ -312,7 +310,7 @@ finish(struct work *w, struct dormant_finding *f)
  * True when f is to be disabled now; otherwise its outcome is set (and
  * recorded when an intent was). */
 static bool
-begin(struct work *w, struct dormant_finding *f, bool *recorded)
+begin(struct work *w, struct core_finding *f, bool *recorded)
 {
 	struct dormant_error err = {{0}};
 	char when[DORMANT_TIME_BUFSZ];
@@ -353,7 +351,7 @@ begin(struct work *w, struct dormant_finding *f, bool *recorded)
 
 /* The provider was asked to disable f; st is its answer. */
 static void
-outcome(struct dormant_finding *f, enum dormant_status st,
+outcome(struct core_finding *f, enum dormant_status st,
         const struct dormant_error *err)
 {
 	f->action_called = true;
@@ -371,7 +369,7 @@ worker(void *arg)
 	struct work *w = arg;
 
 	for (;;) {
-		struct dormant_finding *f;
+		struct core_finding *f;
 		struct dormant_error err = {{0}};
 		bool recorded = false;
 
@@ -382,7 +380,7 @@ worker(void *arg)
 		}
 		f = w->items[w->next++];
 		pthread_mutex_unlock(&w->lock);
-		if (dormant_engine_cancelled()) {
+		if (core_engine_cancelled()) {
 			set_action(f, DORMANT_ACTION_SKIPPED,
 			           "not disabled: the run was interrupted");
 			continue;
@@ -413,7 +411,7 @@ bulk_reader(void *arg)
 		    w->n_ready + w->in_flight >= DORMANT_BULK_MAX ||
 		    (w->oldest &&
 		     monotonic_ms() - w->oldest >= w->max_age_ms) ||
-		    dormant_engine_cancelled()) {
+		    core_engine_cancelled()) {
 			pthread_mutex_unlock(&w->lock);
 			return NULL;
 		}
@@ -484,7 +482,7 @@ send_batch(struct work *w, const char *scope)
 		return;
 	st = w->desc->disable_many(w->handle, scope, batch, n);
 	for (size_t k = 0; k < n; k++) {
-		struct dormant_finding *f = w->items[which[k]];
+		struct core_finding *f = w->items[which[k]];
 
 		if (st != DORMANT_OK && batch[k].status == DORMANT_OK &&
 		    !batch[k].error.msg[0])
@@ -512,7 +510,7 @@ bulk_driver(void *arg)
 		w->qhead = 0;
 		for (size_t i = g; i < end; i++)
 			w->queue[w->qlen++] = i;
-		while (w->qhead < w->qlen && !dormant_engine_cancelled()) {
+		while (w->qhead < w->qlen && !core_engine_cancelled()) {
 			size_t left = w->qlen - w->qhead;
 
 			run_threads(w, bulk_reader, left < cap ? left : cap);
@@ -572,11 +570,11 @@ work_free(struct work *w)
 }
 
 enum dormant_status
-dormant_remediate(struct dormant_engine *engine,
-                  const struct dormant_conf *conf, struct dormant_result *res,
-                  struct dormant_audit *audit_log, struct dormant_error *err)
+core_remediate(struct core_engine *engine, const struct core_conf *conf,
+               struct core_result *res, struct core_audit *audit_log,
+               struct dormant_error *err)
 {
-	struct dormant_finding **todo = NULL;
+	struct core_finding **todo = NULL;
 	struct work *works = NULL;
 	pthread_t *threads = NULL;
 	size_t n = 0, held = 0, n_works = 0, n_threads = 0, total_threads = 0;
@@ -603,8 +601,8 @@ dormant_remediate(struct dormant_engine *engine,
 			                       "out of memory");
 			goto out;
 		}
-		dormant_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
-		            res->safety_stop);
+		core_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
+		         res->safety_stop);
 		goto out;
 	}
 
@@ -613,8 +611,8 @@ dormant_remediate(struct dormant_engine *engine,
 		for (size_t i = 0; i < n; i++)
 			set_action(todo[i], DORMANT_ACTION_SKIPPED,
 			           "safety stop: %s", res->safety_stop);
-		dormant_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
-		            res->safety_stop);
+		core_log(DORMANT_LOG_ERROR, NULL, "safety stop: %s",
+		         res->safety_stop);
 		goto out;
 	}
 
@@ -625,12 +623,11 @@ dormant_remediate(struct dormant_engine *engine,
 
 		if (i && strcmp(todo[i]->provider, todo[i - 1]->provider) == 0)
 			continue;
-		if (dormant_engine_prepare_actions(engine, todo[i]->provider,
-		                                   &perr) == DORMANT_OK)
+		if (core_engine_prepare_actions(engine, todo[i]->provider,
+		                                &perr) == DORMANT_OK)
 			continue;
-		dormant_log(DORMANT_LOG_ERROR, NULL,
-		            "%s; nothing was disabled in any provider",
-		            perr.msg);
+		core_log(DORMANT_LOG_ERROR, NULL,
+		         "%s; nothing was disabled in any provider", perr.msg);
 		for (size_t k = 0; k < n; k++)
 			set_action(todo[k], DORMANT_ACTION_FAILED,
 			           "not disabled: %s", perr.msg);
@@ -651,8 +648,8 @@ dormant_remediate(struct dormant_engine *engine,
 		w->conf = conf;
 		w->audit = audit_log;
 		w->run_id = res->run_id;
-		dormant_engine_find(engine, todo[i]->provider, &w->desc,
-		                    &w->handle);
+		core_engine_find(engine, todo[i]->provider, &w->desc,
+		                 &w->handle);
 		w->items = todo + i;
 		w->n = j - i;
 		w->bulk = has_disable_many(w->desc);

@@ -27,10 +27,10 @@
 /* Disables what may be disabled among res->findings, setting each
  * finding's action. Trips the circuit breaker (res->safety_stop) instead
  * when too many would go. Returns non-OK only for an engine failure. */
-enum dormant_status dormant_remediate(struct dormant_engine *engine,
-                                      const struct dormant_conf *conf,
-                                      struct dormant_result *res,
-                                      struct dormant_audit *audit,
-                                      struct dormant_error *err);
+enum dormant_status core_remediate(struct core_engine *engine,
+                                   const struct core_conf *conf,
+                                   struct core_result *res,
+                                   struct core_audit *audit,
+                                   struct dormant_error *err);
 
 #endif /* DORMANT_REMEDIATE_H */

@@ -10,7 +10,7 @@
 #include "state_dir.h"
 
 enum dormant_status
-dormant_state_dir_ensure(const char *file_path, struct dormant_error *err)
+core_state_dir_ensure(const char *file_path, struct dormant_error *err)
 {
 	struct stat sb;
 	enum dormant_status st = DORMANT_OK;

@@ -16,7 +16,7 @@
  * missing. An existing symbolic link there is used only when it belongs
  * to this user or root: a link someone else planted is refused, never
  * followed. */
-enum dormant_status dormant_state_dir_ensure(const char *file_path,
-                                             struct dormant_error *err);
+enum dormant_status core_state_dir_ensure(const char *file_path,
+                                          struct dormant_error *err);
 
 #endif /* DORMANT_STATE_DIR_H */

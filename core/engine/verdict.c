@@ -4,8 +4,8 @@
 #include "verdict.h"
 
 void
-dormant_verdict_judge(const struct dormant_user *user, int64_t now, long days,
-                      long warn_days, struct dormant_verdict *out)
+core_verdict_judge(const struct dormant_user *user, int64_t now, long days,
+                   long warn_days, struct core_verdict *out)
 {
 	int64_t idle;
 

@@ -12,23 +12,22 @@
 
 #define DORMANT_RULE_INACTIVE "console-access-inactive"
 
-enum dormant_judgement {
+enum core_judgement {
 	DORMANT_NOT_APPLICABLE, /* disabled, or no interactive access */
 	DORMANT_ACTIVE,         /* signed in (or got access) recently */
 	DORMANT_WARN,           /* past warn_days, not yet past days */
 	DORMANT_DORMANT
 };
 
-struct dormant_verdict {
-	enum dormant_judgement judgement;
+struct core_verdict {
+	enum core_judgement judgement;
 	int64_t reference;     /* DORMANT_TIME_NONE when the cloud has none */
 	int64_t days_inactive; /* -1 when reference is NONE */
 	bool never_logged_in;
 };
 
 /* days and warn_days in whole days; warn_days 0 turns warnings off. */
-void dormant_verdict_judge(const struct dormant_user *user, int64_t now,
-                           long days, long warn_days,
-                           struct dormant_verdict *out);
+void core_verdict_judge(const struct dormant_user *user, int64_t now, long days,
+                        long warn_days, struct core_verdict *out);
 
 #endif /* DORMANT_VERDICT_H */

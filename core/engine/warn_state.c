@@ -21,7 +21,7 @@
 #define STATE_MAX ((size_t)256 << 20)
 
 char *
-dormant_warn_state_default_path(void)
+core_warn_state_default_path(void)
 {
 	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char buf[4096];
@@ -40,7 +40,7 @@ dormant_warn_state_default_path(void)
 
 /* The key of one warning, written into buf. */
 static void
-key_of(const struct dormant_finding *f, char *buf, size_t len)
+key_of(const struct core_finding *f, char *buf, size_t len)
 {
 	if (f->reference == DORMANT_TIME_NONE)
 		snprintf(buf, len, "%s\t%s\t%s\tnull", f->provider,
@@ -58,12 +58,12 @@ compare(const void *a, const void *b)
 }
 
 void
-dormant_warn_state_filter(const struct dormant_conf *conf,
-                          struct dormant_findings *warnings)
+core_warn_state_filter(const struct core_conf *conf,
+                       struct core_findings *warnings)
 {
 	char *path = conf->warn_state_file ? strdup(conf->warn_state_file)
-	                                   : dormant_warn_state_default_path();
-	struct dormant_atomic_file af;
+	                                   : core_warn_state_default_path();
+	struct core_atomic_file af;
 	struct dormant_error err = {{0}};
 	struct dormant_buf b;
 	char **known = NULL, key[2048];
@@ -72,14 +72,14 @@ dormant_warn_state_filter(const struct dormant_conf *conf,
 
 	dormant_buf_init(&b, STATE_MAX);
 	if (!path) {
-		dormant_log(DORMANT_LOG_WARNING, NULL,
-		            "no place for the warnings' state (set "
-		            "warn_state_file): every warning is repeated");
+		core_log(DORMANT_LOG_WARNING, NULL,
+		         "no place for the warnings' state (set "
+		         "warn_state_file): every warning is repeated");
 		goto out;
 	}
 	if (access(path, F_OK) == 0 &&
 	    dormant_buf_read_file(&b, path, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_WARNING, NULL, "%s", err.msg);
+		core_log(DORMANT_LOG_WARNING, NULL, "%s", err.msg);
 		goto out;
 	}
 	for (char *p = b.data; p && *p;) {
@@ -99,10 +99,10 @@ dormant_warn_state_filter(const struct dormant_conf *conf,
 	already = calloc(warnings->n, sizeof(*already));
 	if (!already)
 		goto out;
-	if (dormant_state_dir_ensure(path, &err) != DORMANT_OK ||
-	    dormant_atomic_open(&af, path, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_WARNING, NULL,
-		            "%s: every warning is repeated", err.msg);
+	if (core_state_dir_ensure(path, &err) != DORMANT_OK ||
+	    core_atomic_open(&af, path, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_WARNING, NULL,
+		         "%s: every warning is repeated", err.msg);
 		goto out;
 	}
 	for (size_t i = 0; i < warnings->n; i++) {
@@ -114,14 +114,14 @@ dormant_warn_state_filter(const struct dormant_conf *conf,
 		        n_known && bsearch(&k, known, n_known, sizeof(*known),
 		                           compare) != NULL;
 	}
-	if (dormant_atomic_commit(&af, &err) != DORMANT_OK) {
-		dormant_log(DORMANT_LOG_WARNING, NULL,
-		            "%s: every warning is repeated", err.msg);
+	if (core_atomic_commit(&af, &err) != DORMANT_OK) {
+		core_log(DORMANT_LOG_WARNING, NULL,
+		         "%s: every warning is repeated", err.msg);
 		goto out;
 	}
 	/* Only now that the state is safely written: drop the repeats,
 	 * keeping the others in their order. */
-	dormant_findings_filter(warnings, already);
+	core_findings_filter(warnings, already);
 out:
 	free(already);
 	free(known);

@@ -14,12 +14,12 @@
 
 /* The default file: /var/lib/dormant/warned.tsv for root, else under
  * $XDG_STATE_HOME or ~/.local/state. Caller frees; NULL when unknown. */
-char *dormant_warn_state_default_path(void);
+char *core_warn_state_default_path(void);
 
 /* Removes from `warnings` those already warned for the same dormancy and
  * records the rest. Trouble with the file is logged, never fatal: the
  * warnings are then all reported, as without state. */
-void dormant_warn_state_filter(const struct dormant_conf *conf,
-                               struct dormant_findings *warnings);
+void core_warn_state_filter(const struct core_conf *conf,
+                            struct core_findings *warnings);
 
 #endif /* DORMANT_WARN_STATE_H */

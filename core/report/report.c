@@ -8,8 +8,8 @@
 #include "report.h"
 
 static enum dormant_status
-write_format(FILE *f, const struct dormant_result *res,
-             enum dormant_format format, const struct dormant_rules *rules)
+write_format(FILE *f, const struct core_result *res, enum core_format format,
+             const struct core_rules *rules)
 {
 	enum dormant_status st = DORMANT_ERR_INTERNAL;
 
@@ -18,30 +18,22 @@ write_format(FILE *f, const struct dormant_result *res,
 	 * counter bump (the process has threads, so stdio locks). */
 	flockfile(f);
 	switch (format) {
-	case DORMANT_FORMAT_TABLE:
-		st = dormant_report_table(f, res, rules);
-		break;
-	case DORMANT_FORMAT_JSON:
-		st = dormant_report_json(f, res, rules);
-		break;
+	case DORMANT_FORMAT_TABLE: st = core_report_table(f, res, rules); break;
+	case DORMANT_FORMAT_JSON: st = core_report_json(f, res, rules); break;
 	case DORMANT_FORMAT_NDJSON:
-		st = dormant_report_ndjson(f, res, rules);
+		st = core_report_ndjson(f, res, rules);
 		break;
-	case DORMANT_FORMAT_CSV: st = dormant_report_csv(f, res, rules); break;
-	case DORMANT_FORMAT_OCSF:
-		st = dormant_report_ocsf(f, res, rules);
-		break;
-	case DORMANT_FORMAT_HTML:
-		st = dormant_report_html(f, res, rules);
-		break;
+	case DORMANT_FORMAT_CSV: st = core_report_csv(f, res, rules); break;
+	case DORMANT_FORMAT_OCSF: st = core_report_ocsf(f, res, rules); break;
+	case DORMANT_FORMAT_HTML: st = core_report_html(f, res, rules); break;
 	}
 	funlockfile(f);
 	return st;
 }
 
 enum dormant_status
-dormant_report_open(struct dormant_report_dest *dest, const char *path,
-                    struct dormant_error *err)
+core_report_open(struct core_report_dest *dest, const char *path,
+                 struct dormant_error *err)
 {
 	enum dormant_status st;
 
@@ -51,29 +43,28 @@ dormant_report_open(struct dormant_report_dest *dest, const char *path,
 		dest->open = true;
 		return DORMANT_OK;
 	}
-	st = dormant_atomic_open(&dest->af, path, err);
+	st = core_atomic_open(&dest->af, path, err);
 	if (st == DORMANT_OK)
 		dest->open = true;
 	return st;
 }
 
 enum dormant_status
-dormant_report_finish(struct dormant_report_dest *dest,
-                      const struct dormant_result *res,
-                      enum dormant_format format, struct dormant_error *err)
+core_report_finish(struct core_report_dest *dest, const struct core_result *res,
+                   enum core_format format, struct dormant_error *err)
 {
-	struct dormant_rules rules;
+	struct core_rules rules;
 	enum dormant_status st;
 	FILE *f = dest->to_stdout ? stdout : dest->af.f;
 
 	if (!dest->open)
 		return dormant_error_set(err, DORMANT_ERR_INTERNAL,
 		                         "the report is not open");
-	st = dormant_rules_load(&rules, err);
+	st = core_rules_load(&rules, err);
 	if (st != DORMANT_OK)
 		goto out;
 	st = write_format(f, res, format, &rules);
-	dormant_rules_free(&rules);
+	core_rules_free(&rules);
 	if (st != DORMANT_OK) {
 		dormant_error_set(err, st, "cannot write the report: %s",
 		                  dormant_strerror(st));
@@ -88,29 +79,29 @@ dormant_report_finish(struct dormant_report_dest *dest,
 		goto out;
 	}
 	dest->open = false;
-	st = dormant_atomic_commit(&dest->af, err);
+	st = core_atomic_commit(&dest->af, err);
 out:
-	dormant_report_abort(dest);
+	core_report_abort(dest);
 	return st;
 }
 
 void
-dormant_report_abort(struct dormant_report_dest *dest)
+core_report_abort(struct core_report_dest *dest)
 {
 	if (dest->open && !dest->to_stdout)
-		dormant_atomic_abort(&dest->af);
+		core_atomic_abort(&dest->af);
 	dest->open = false;
 }
 
 enum dormant_status
-dormant_fix_make(const struct dormant_rules *rules,
-                 const struct dormant_finding *f, struct dormant_fix *fix)
+core_fix_make(const struct core_rules *rules, const struct core_finding *f,
+              struct core_fix *fix)
 {
-	const struct dormant_rule *r;
+	const struct core_rule *r;
 	enum dormant_status st = DORMANT_OK;
 
 	memset(fix, 0, sizeof(*fix));
-	r = dormant_rules_find(rules, f->rule, f->provider);
+	r = core_rules_find(rules, f->rule, f->provider);
 	fix->rule = r;
 	if (!r)
 		return DORMANT_OK;
@@ -118,21 +109,21 @@ dormant_fix_make(const struct dormant_rules *rules,
 	if (!fix->cli)
 		return DORMANT_ERR_NOMEM;
 	for (size_t i = 0; st == DORMANT_OK && i < r->cli.n; i++) {
-		st = dormant_rule_fill(r->cli.v[i], f, &fix->cli[i]);
+		st = core_rule_fill(r->cli.v[i], f, &fix->cli[i]);
 		if (st == DORMANT_OK)
 			fix->n_cli++;
 	}
 	if (st == DORMANT_OK)
-		st = dormant_rule_fill(r->api, f, &fix->api);
+		st = core_rule_fill(r->api, f, &fix->api);
 	if (st == DORMANT_OK && r->undo)
-		st = dormant_rule_fill(r->undo, f, &fix->undo);
+		st = core_rule_fill(r->undo, f, &fix->undo);
 	if (st != DORMANT_OK)
-		dormant_fix_free(fix);
+		core_fix_free(fix);
 	return st;
 }
 
 void
-dormant_fix_free(struct dormant_fix *fix)
+core_fix_free(struct core_fix *fix)
 {
 	for (size_t i = 0; i < fix->n_cli; i++)
 		free(fix->cli[i]);
@@ -144,22 +135,22 @@ dormant_fix_free(struct dormant_fix *fix)
 
 /* Puts each entry a finding of list uses at its own catalog index. */
 static void
-mark_used(const struct dormant_findings *list,
-          const struct dormant_rules *rules, const struct dormant_rule **at)
+mark_used(const struct core_findings *list, const struct core_rules *rules,
+          const struct core_rule **at)
 {
 	for (size_t i = 0; i < list->n; i++) {
-		const struct dormant_rule *r = dormant_rules_find(
+		const struct core_rule *r = core_rules_find(
 		        rules, list->v[i].rule, list->v[i].provider);
 		if (r)
 			at[r - rules->v] = r;
 	}
 }
 
-const struct dormant_rule **
-dormant_report_rules_used(const struct dormant_result *res,
-                          const struct dormant_rules *rules, size_t *n)
+const struct core_rule **
+core_report_rules_used(const struct core_result *res,
+                       const struct core_rules *rules, size_t *n)
 {
-	const struct dormant_rule **used =
+	const struct core_rule **used =
 	        calloc(rules->n ? rules->n : 1, sizeof(*used));
 
 	*n = 0;

@@ -22,83 +22,77 @@
  * or stdout when path is NULL or "-". Opened before a run changes
  * anything, so that an unwritable -o stops the run before its first
  * action instead of losing the report after it (SPEC 7). */
-struct dormant_report_dest {
+struct core_report_dest {
 	bool to_stdout;
 	bool open;
-	struct dormant_atomic_file af;
+	struct core_atomic_file af;
 };
 
-enum dormant_status dormant_report_open(struct dormant_report_dest *dest,
-                                        const char *path,
-                                        struct dormant_error *err);
+enum dormant_status core_report_open(struct core_report_dest *dest,
+                                     const char *path,
+                                     struct dormant_error *err);
 
 /* Writes the report and puts it in place; dest is closed either way. */
-enum dormant_status dormant_report_finish(struct dormant_report_dest *dest,
-                                          const struct dormant_result *res,
-                                          enum dormant_format format,
-                                          struct dormant_error *err);
+enum dormant_status core_report_finish(struct core_report_dest *dest,
+                                       const struct core_result *res,
+                                       enum core_format format,
+                                       struct dormant_error *err);
 
 /* Drops an opened destination's temp file (safe on a closed one). */
-void dormant_report_abort(struct dormant_report_dest *dest);
+void core_report_abort(struct core_report_dest *dest);
 
 /* The writers. Each returns DORMANT_ERR_NOMEM when it could not finish;
  * the stream's own errors are the caller's to check. */
-enum dormant_status dormant_report_table(FILE *f,
-                                         const struct dormant_result *res,
-                                         const struct dormant_rules *rules);
-enum dormant_status dormant_report_json(FILE *f,
-                                        const struct dormant_result *res,
-                                        const struct dormant_rules *rules);
-enum dormant_status dormant_report_ndjson(FILE *f,
-                                          const struct dormant_result *res,
-                                          const struct dormant_rules *rules);
-enum dormant_status dormant_report_csv(FILE *f,
-                                       const struct dormant_result *res,
-                                       const struct dormant_rules *rules);
-enum dormant_status dormant_report_ocsf(FILE *f,
-                                        const struct dormant_result *res,
-                                        const struct dormant_rules *rules);
-enum dormant_status dormant_report_html(FILE *f,
-                                        const struct dormant_result *res,
-                                        const struct dormant_rules *rules);
+enum dormant_status core_report_table(FILE *f, const struct core_result *res,
+                                      const struct core_rules *rules);
+enum dormant_status core_report_json(FILE *f, const struct core_result *res,
+                                     const struct core_rules *rules);
+enum dormant_status core_report_ndjson(FILE *f, const struct core_result *res,
+                                       const struct core_rules *rules);
+enum dormant_status core_report_csv(FILE *f, const struct core_result *res,
+                                    const struct core_rules *rules);
+enum dormant_status core_report_ocsf(FILE *f, const struct core_result *res,
+                                     const struct core_rules *rules);
+enum dormant_status core_report_html(FILE *f, const struct core_result *res,
+                                     const struct core_rules *rules);
 
 /* Writes s as a JSON string (quoted); bytes that are not valid UTF-8
  * become U+FFFD, so the report is valid JSON whatever a cloud sent. */
-void dormant_json_write_string(FILE *f, const char *s);
+void core_json_write_string(FILE *f, const char *s);
 
 /* The same, also escaping < > & as \u003c..., so that the string can sit
  * inside an HTML <script> element without ending it. */
-void dormant_json_write_string_html(FILE *f, const char *s);
+void core_json_write_string_html(FILE *f, const char *s);
 
 /* The length of the valid UTF-8 sequence at p, or 0. */
-size_t dormant_utf8_seq_len(const unsigned char *p);
+size_t core_utf8_seq_len(const unsigned char *p);
 
 /* Copies the UTF-8 sequence starting at p (a byte >= 0x80) to f, or
  * writes `replacement` for a byte that starts none; returns the bytes of
  * p consumed. Reports stay valid UTF-8 whatever a cloud sent. */
-size_t dormant_write_utf8(FILE *f, const unsigned char *p,
-                          const char *replacement);
+size_t core_write_utf8(FILE *f, const unsigned char *p,
+                       const char *replacement);
 
 /* A finding's remediation with its own values filled in (shell-quoted
- * names; see dormant_rule_fill). Every string is owned. */
-struct dormant_fix {
-	const struct dormant_rule *rule; /* NULL: no catalog entry */
+ * names; see core_rule_fill). Every string is owned. */
+struct core_fix {
+	const struct core_rule *rule; /* NULL: no catalog entry */
 	char **cli;
 	size_t n_cli;
 	char *api;  /* NULL without a rule */
 	char *undo; /* NULL when the rule has none */
 };
 
-enum dormant_status dormant_fix_make(const struct dormant_rules *rules,
-                                     const struct dormant_finding *f,
-                                     struct dormant_fix *fix);
-void dormant_fix_free(struct dormant_fix *fix);
+enum dormant_status core_fix_make(const struct core_rules *rules,
+                                  const struct core_finding *f,
+                                  struct core_fix *fix);
+void core_fix_free(struct core_fix *fix);
 
 /* The distinct catalog entries the findings and warnings use, in catalog
  * order: *n of them, in an array the caller frees; NULL when out of
  * memory. */
-const struct dormant_rule **
-dormant_report_rules_used(const struct dormant_result *res,
-                          const struct dormant_rules *rules, size_t *n);
+const struct core_rule **core_report_rules_used(const struct core_result *res,
+                                                const struct core_rules *rules,
+                                                size_t *n);
 
 #endif /* DORMANT_REPORT_H */

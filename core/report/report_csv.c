@@ -71,7 +71,7 @@ cell(FILE *f, const char *s, bool first)
 			putc(*p, f);
 			p++;
 		} else {
-			p += dormant_write_utf8(f, p, "\xef\xbf\xbd");
+			p += core_write_utf8(f, p, "\xef\xbf\xbd");
 		}
 	}
 	if (quote)
@@ -110,14 +110,14 @@ join(char *const *v, size_t n, const char *sep)
 }
 
 static enum dormant_status
-row(FILE *f, const struct dormant_finding *x, const struct dormant_rules *rules)
+row(FILE *f, const struct core_finding *x, const struct core_rules *rules)
 {
-	struct dormant_fix fix;
+	struct core_fix fix;
 	char days[32], **labels = NULL, *compliance = NULL, *cli = NULL;
 	size_t n_labels = 0;
 	enum dormant_status st;
 
-	st = dormant_fix_make(rules, x, &fix);
+	st = core_fix_make(rules, x, &fix);
 	if (st != DORMANT_OK)
 		return st;
 	if (fix.rule) {
@@ -132,8 +132,8 @@ row(FILE *f, const struct dormant_finding *x, const struct dormant_rules *rules)
 				st = DORMANT_ERR_NOMEM;
 				goto out;
 			}
-			dormant_rule_ref_label(&fix.rule->compliance[n_labels],
-			                       labels[n_labels], 512);
+			core_rule_ref_label(&fix.rule->compliance[n_labels],
+			                    labels[n_labels], 512);
 		}
 	}
 	compliance = join(labels, n_labels, "; ");
@@ -164,8 +164,8 @@ row(FILE *f, const struct dormant_finding *x, const struct dormant_rules *rules)
 	                      : "false",
 	     false);
 	cell(f, x->rule, false);
-	cell(f, dormant_finding_risk(x), false);
-	cell(f, dormant_action_name(x->action), false);
+	cell(f, core_finding_risk(x), false);
+	cell(f, core_action_name(x->action), false);
 	cell(f, x->action_error, false);
 	cell(f, fix.rule ? fix.rule->title : NULL, false);
 	cell(f, compliance, false);
@@ -178,13 +178,13 @@ out:
 	free(labels);
 	free(compliance);
 	free(cli);
-	dormant_fix_free(&fix);
+	core_fix_free(&fix);
 	return st;
 }
 
 enum dormant_status
-dormant_report_csv(FILE *f, const struct dormant_result *res,
-                   const struct dormant_rules *rules)
+core_report_csv(FILE *f, const struct core_result *res,
+                const struct core_rules *rules)
 {
 	enum dormant_status st = DORMANT_OK;
 

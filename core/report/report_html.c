@@ -61,7 +61,7 @@ html(FILE *f, const char *s)
 			putc(c, f);
 			p++;
 		} else {
-			p += dormant_write_utf8(f, p, "\xef\xbf\xbd");
+			p += core_write_utf8(f, p, "\xef\xbf\xbd");
 		}
 	}
 }
@@ -182,7 +182,7 @@ static const char script[] =
         "})();";
 
 static void
-summary(FILE *f, const struct dormant_result *res)
+summary(FILE *f, const struct core_result *res)
 {
 	size_t high = 0, failed = 0;
 
@@ -218,7 +218,7 @@ summary(FILE *f, const struct dormant_result *res)
 	      "</thead><tbody>\n",
 	      f);
 	for (size_t i = 0; i < res->n_scopes; i++) {
-		const struct dormant_scope_result *s = &res->scopes[i];
+		const struct core_scope_result *s = &res->scopes[i];
 		bool ok = s->status == DORMANT_OK;
 
 		fputs("<tr><td>", f);
@@ -240,7 +240,7 @@ summary(FILE *f, const struct dormant_result *res)
 /* Bars over days inactive: bins from the threshold up to years, plus
  * the accounts with no date at all. */
 static void
-histogram(FILE *f, const struct dormant_result *res)
+histogram(FILE *f, const struct core_result *res)
 {
 	static const int64_t upper[] = {180, 365, 730, 1095, INT64_MAX};
 	static const char *const names[] = {"up to 180 days", "181-365 days",
@@ -285,7 +285,7 @@ histogram(FILE *f, const struct dormant_result *res)
 }
 
 static void
-list_items(FILE *f, const char *tag, const struct dormant_rule_list *l)
+list_items(FILE *f, const char *tag, const struct core_rule_list *l)
 {
 	fprintf(f, "<%s>", tag);
 	for (size_t i = 0; i < l->n; i++) {
@@ -305,18 +305,18 @@ dd(FILE *f, const char *term, const char *value)
 }
 
 static enum dormant_status
-finding_rows(FILE *f, const struct dormant_finding *x,
-             const struct dormant_rules *rules)
+finding_rows(FILE *f, const struct core_finding *x,
+             const struct core_rules *rules)
 {
-	struct dormant_fix fix;
+	struct core_fix fix;
 	char last[DORMANT_TIME_BUFSZ], created[DORMANT_TIME_BUFSZ],
 	        ref[DORMANT_TIME_BUFSZ], days[32];
 	const char *risk = x->action == DORMANT_ACTION_WARN
 	                           ? "warn"
-	                           : dormant_finding_risk(x);
+	                           : core_finding_risk(x);
 	enum dormant_status st;
 
-	st = dormant_fix_make(rules, x, &fix);
+	st = core_fix_make(rules, x, &fix);
 	if (st != DORMANT_OK)
 		return st;
 	if (x->days_inactive < 0)
@@ -350,7 +350,7 @@ finding_rows(FILE *f, const struct dormant_finding *x,
 	        "<td data-v=\"%s\"><span class=\"pill %s\">%s</span></td>"
 	        "<td data-v=\"%s\">%s</td></tr>\n",
 	        x->days_inactive, days, risk, risk, risk,
-	        dormant_action_name(x->action), dormant_action_name(x->action));
+	        core_action_name(x->action), core_action_name(x->action));
 
 	fputs("<tr class=\"detail\" hidden><td colspan=\"7\"><dl>", f);
 	dd(f, "id", x->id);
@@ -395,12 +395,12 @@ finding_rows(FILE *f, const struct dormant_finding *x,
 		}
 	}
 	fputs("</td></tr>\n", f);
-	dormant_fix_free(&fix);
+	core_fix_free(&fix);
 	return DORMANT_OK;
 }
 
 static void
-provider_options(FILE *f, const struct dormant_result *res)
+provider_options(FILE *f, const struct core_result *res)
 {
 	for (size_t i = 0; i < res->n_scopes; i++) {
 		bool seen = false;
@@ -419,19 +419,19 @@ provider_options(FILE *f, const struct dormant_result *res)
 }
 
 static void
-rule_sections(FILE *f, const struct dormant_result *res,
-              const struct dormant_rules *rules)
+rule_sections(FILE *f, const struct core_result *res,
+              const struct core_rules *rules)
 {
-	const struct dormant_rule **used;
+	const struct core_rule **used;
 	size_t n;
 
-	used = dormant_report_rules_used(res, rules, &n);
+	used = core_report_rules_used(res, rules, &n);
 	if (!used)
 		return;
 	if (n)
 		fputs("<h2>Rules</h2>\n", f);
 	for (size_t i = 0; i < n; i++) {
-		const struct dormant_rule *r = used[i];
+		const struct core_rule *r = used[i];
 		const char *p =
 		        strcmp(r->provider, "*") == 0 ? "any" : r->provider;
 
@@ -451,7 +451,7 @@ rule_sections(FILE *f, const struct dormant_result *res,
 		html(f, r->risk_rationale);
 		fputs("</p><h4>Compliance</h4><ul>", f);
 		for (size_t j = 0; j < r->n_compliance; j++) {
-			const struct dormant_rule_ref *c = &r->compliance[j];
+			const struct core_rule_ref *c = &r->compliance[j];
 			fputs("<li><b>", f);
 			html(f, c->framework);
 			putc(' ', f);
@@ -485,8 +485,8 @@ rule_sections(FILE *f, const struct dormant_result *res,
 }
 
 enum dormant_status
-dormant_report_html(FILE *f, const struct dormant_result *res,
-                    const struct dormant_rules *rules)
+core_report_html(FILE *f, const struct core_result *res,
+                 const struct core_rules *rules)
 {
 	char when[DORMANT_TIME_BUFSZ];
 	enum dormant_status st = DORMANT_OK;

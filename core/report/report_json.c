@@ -15,7 +15,7 @@
 #include "report.h"
 
 size_t
-dormant_utf8_seq_len(const unsigned char *p)
+core_utf8_seq_len(const unsigned char *p)
 {
 	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : 2;
 
@@ -26,9 +26,9 @@ dormant_utf8_seq_len(const unsigned char *p)
 }
 
 size_t
-dormant_write_utf8(FILE *f, const unsigned char *p, const char *replacement)
+core_write_utf8(FILE *f, const unsigned char *p, const char *replacement)
 {
-	size_t n = dormant_utf8_seq_len(p);
+	size_t n = core_utf8_seq_len(p);
 
 	if (!n) {
 		fputs(replacement, f);
@@ -75,20 +75,20 @@ write_string(FILE *f, const char *s, bool html)
 			putc(c, f);
 			p++;
 		} else {
-			p += dormant_write_utf8(f, p, "\\ufffd");
+			p += core_write_utf8(f, p, "\\ufffd");
 		}
 	}
 	putc('"', f);
 }
 
 void
-dormant_json_write_string(FILE *f, const char *s)
+core_json_write_string(FILE *f, const char *s)
 {
 	write_string(f, s, false);
 }
 
 void
-dormant_json_write_string_html(FILE *f, const char *s)
+core_json_write_string_html(FILE *f, const char *s)
 {
 	write_string(f, s, true);
 }
@@ -97,7 +97,7 @@ static void
 string_or_null(FILE *f, const char *s)
 {
 	if (s)
-		dormant_json_write_string(f, s);
+		core_json_write_string(f, s);
 	else
 		fputs("null", f);
 }
@@ -138,14 +138,14 @@ write_int(FILE *f, const char *key, int64_t v)
  * text (description, triage, console steps, prevention) is in the
  * report's top-level "rules" object, once per rule and provider. */
 static enum dormant_status
-write_rule_fields(FILE *f, const struct dormant_finding *x,
-                  const struct dormant_rules *rules)
+write_rule_fields(FILE *f, const struct core_finding *x,
+                  const struct core_rules *rules)
 {
-	struct dormant_fix fix;
+	struct core_fix fix;
 	enum dormant_status st;
 	char label[512];
 
-	st = dormant_fix_make(rules, x, &fix);
+	st = core_fix_make(rules, x, &fix);
 	if (st != DORMANT_OK)
 		return st;
 	if (!fix.rule) {
@@ -154,37 +154,37 @@ write_rule_fields(FILE *f, const struct dormant_finding *x,
 		goto out;
 	}
 	fputs(",\"title\":", f);
-	dormant_json_write_string(f, fix.rule->title);
+	core_json_write_string(f, fix.rule->title);
 	fputs(",\"compliance\":[", f);
 	for (size_t i = 0; i < fix.rule->n_compliance; i++) {
-		dormant_rule_ref_label(&fix.rule->compliance[i], label,
-		                       sizeof(label));
+		core_rule_ref_label(&fix.rule->compliance[i], label,
+		                    sizeof(label));
 		if (i)
 			putc(',', f);
-		dormant_json_write_string(f, label);
+		core_json_write_string(f, label);
 	}
 	fputs("],\"remediation\":{\"cli\":[", f);
 	for (size_t i = 0; i < fix.n_cli; i++) {
 		if (i)
 			putc(',', f);
-		dormant_json_write_string(f, fix.cli[i]);
+		core_json_write_string(f, fix.cli[i]);
 	}
 	fputs("],\"api\":", f);
-	dormant_json_write_string(f, fix.api);
+	core_json_write_string(f, fix.api);
 	fputs(",\"undo\":", f);
 	string_or_null(f, fix.undo);
 	putc('}', f);
 out:
-	dormant_fix_free(&fix);
+	core_fix_free(&fix);
 	return DORMANT_OK;
 }
 
 static enum dormant_status
-write_finding(FILE *f, const struct dormant_finding *x,
-              const struct dormant_rules *rules)
+write_finding(FILE *f, const struct core_finding *x,
+              const struct core_rules *rules)
 {
 	fputs("{\"provider\":", f);
-	dormant_json_write_string(f, x->provider);
+	core_json_write_string(f, x->provider);
 	fputs(",\"scope\":", f);
 	string_or_null(f, x->scope);
 	fputs(",\"id\":", f);
@@ -213,11 +213,11 @@ write_finding(FILE *f, const struct dormant_finding *x,
 	                       : ",\"admin\":false",
 	      f);
 	fputs(",\"rule\":", f);
-	dormant_json_write_string(f, x->rule);
+	core_json_write_string(f, x->rule);
 	fputs(",\"risk\":\"", f);
-	fputs(dormant_finding_risk(x), f);
+	fputs(core_finding_risk(x), f);
 	fputs("\",\"action\":\"", f);
-	fputs(dormant_action_name(x->action), f);
+	fputs(core_action_name(x->action), f);
 	fputs("\",\"action_error\":", f);
 	string_or_null(f, x->action_error);
 	/* Provider facts beyond the common record (MFA, guest, raw sign-in
@@ -227,14 +227,14 @@ write_finding(FILE *f, const struct dormant_finding *x,
 		const char *v = x->extras[i].value;
 		if (i)
 			putc(',', f);
-		dormant_json_write_string(f, x->extras[i].key);
+		core_json_write_string(f, x->extras[i].key);
 		putc(':', f);
 		if (!v || strcmp(v, "null") == 0)
 			fputs("null", f);
 		else if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0)
 			fputs(v, f);
 		else
-			dormant_json_write_string(f, v);
+			core_json_write_string(f, v);
 	}
 	putc('}', f);
 	if (write_rule_fields(f, x, rules) != DORMANT_OK)
@@ -244,8 +244,8 @@ write_finding(FILE *f, const struct dormant_finding *x,
 }
 
 static enum dormant_status
-write_list(FILE *f, const struct dormant_findings *list,
-           const struct dormant_rules *rules)
+write_list(FILE *f, const struct core_findings *list,
+           const struct core_rules *rules)
 {
 	putc('[', f);
 	for (size_t i = 0; i < list->n; i++) {
@@ -262,14 +262,14 @@ write_list(FILE *f, const struct dormant_findings *list,
  * command templates keep their {name} placeholders here, the findings
  * carry them filled. */
 static enum dormant_status
-write_rules(FILE *f, const struct dormant_result *res,
-            const struct dormant_rules *rules)
+write_rules(FILE *f, const struct core_result *res,
+            const struct core_rules *rules)
 {
-	const struct dormant_rule **used;
+	const struct core_rule **used;
 	size_t n;
 	enum dormant_status st = DORMANT_OK;
 
-	used = dormant_report_rules_used(res, rules, &n);
+	used = core_report_rules_used(res, rules, &n);
 	if (!used)
 		return DORMANT_ERR_NOMEM;
 	fputs(",\n  \"rules\": {", f);
@@ -280,13 +280,13 @@ write_rules(FILE *f, const struct dormant_result *res,
 
 		if (first_of_rule) {
 			fputs(i ? "},\n    " : "\n    ", f);
-			dormant_json_write_string(f, used[i]->id);
+			core_json_write_string(f, used[i]->id);
 			fputs(": {", f);
 		} else {
 			putc(',', f);
 		}
 		fputs("\n      ", f);
-		dormant_json_write_string(f, used[i]->provider);
+		core_json_write_string(f, used[i]->provider);
 		fputs(": ", f);
 		text = cJSON_PrintUnformatted(used[i]->root);
 		if (!text) {
@@ -303,8 +303,8 @@ out:
 }
 
 enum dormant_status
-dormant_report_json(FILE *f, const struct dormant_result *res,
-                    const struct dormant_rules *rules)
+core_report_json(FILE *f, const struct core_result *res,
+                 const struct core_rules *rules)
 {
 	enum dormant_status st;
 
@@ -317,10 +317,10 @@ dormant_report_json(FILE *f, const struct dormant_result *res,
 	string_or_null(f, res->run_id[0] ? res->run_id : NULL);
 	fputs(",\n  \"providers\": [", f);
 	for (size_t i = 0; i < res->n_scopes; i++) {
-		const struct dormant_scope_result *s = &res->scopes[i];
+		const struct core_scope_result *s = &res->scopes[i];
 		fputs(i ? ",\n    " : "\n    ", f);
 		fputs("{\"provider\":", f);
-		dormant_json_write_string(f, s->provider);
+		core_json_write_string(f, s->provider);
 		fputs(",\"scope\":", f);
 		string_or_null(f, s->scope);
 		fprintf(f, ",\"status\":\"%s\",\"error\":",
@@ -351,8 +351,8 @@ dormant_report_json(FILE *f, const struct dormant_result *res,
 }
 
 enum dormant_status
-dormant_report_ndjson(FILE *f, const struct dormant_result *res,
-                      const struct dormant_rules *rules)
+core_report_ndjson(FILE *f, const struct core_result *res,
+                   const struct core_rules *rules)
 {
 	for (size_t i = 0; i < res->findings.n; i++) {
 		if (write_finding(f, &res->findings.v[i], rules) != DORMANT_OK)

@@ -29,7 +29,7 @@
 
 /* OCSF severity_id: 1 Informational, 3 Medium, 4 High. */
 static int
-severity_id(const struct dormant_finding *x)
+severity_id(const struct core_finding *x)
 {
 	if (x->action == DORMANT_ACTION_WARN)
 		return 1;
@@ -47,7 +47,7 @@ str(FILE *f, const char *key, const char *value)
 {
 	fprintf(f, "\"%s\":", key);
 	if (value)
-		dormant_json_write_string(f, value);
+		core_json_write_string(f, value);
 	else
 		fputs("null", f);
 }
@@ -62,17 +62,16 @@ time_ms(FILE *f, const char *key, int64_t t)
 }
 
 static void
-event(FILE *f, const struct dormant_result *res,
-      const struct dormant_finding *x, const struct dormant_fix *fix,
-      const struct dormant_rules *rules)
+event(FILE *f, const struct core_result *res, const struct core_finding *x,
+      const struct core_fix *fix, const struct core_rules *rules)
 {
-	const struct dormant_rule *r = fix->rule;
+	const struct core_rule *r = fix->rule;
 	const char *resource, *cloud;
 	char days[64], uid[2048], msg[1024], label[512];
 	int sev = severity_id(x);
 	bool resolved = x->action == DORMANT_ACTION_DISABLED;
 
-	dormant_rules_cloud(rules, x->provider, &cloud, &resource);
+	core_rules_cloud(rules, x->provider, &cloud, &resource);
 	if (x->days_inactive < 0)
 		snprintf(days, sizeof(days), "before the cloud kept records");
 	else
@@ -112,7 +111,7 @@ event(FILE *f, const struct dormant_result *res,
 	putc(',', f);
 	str(f, "desc", r ? r->description : NULL);
 	fputs(",\"types\":[", f);
-	dormant_json_write_string(f, x->rule);
+	core_json_write_string(f, x->rule);
 	fputs("],\"analytic\":{\"type_id\":1,\"type\":\"Rule\",", f);
 	str(f, "name", x->rule);
 	putc(',', f);
@@ -147,7 +146,7 @@ event(FILE *f, const struct dormant_result *res,
 		for (size_t i = 0; i < r->references.n; i++) {
 			if (i)
 				putc(',', f);
-			dormant_json_write_string(f, r->references.v[i]);
+			core_json_write_string(f, r->references.v[i]);
 		}
 		fputs("]}", f);
 		dormant_buf_free(&desc);
@@ -170,23 +169,23 @@ event(FILE *f, const struct dormant_result *res,
 	        x->admin_unknown ? "null"
 	        : x->admin       ? "true"
 	                         : "false");
-	str(f, "risk", dormant_finding_risk(x));
+	str(f, "risk", core_finding_risk(x));
 	putc(',', f);
-	str(f, "action", dormant_action_name(x->action));
+	str(f, "action", core_action_name(x->action));
 	putc(',', f);
 	str(f, "action_error", x->action_error);
 	fputs(",\"compliance\":[", f);
 	for (size_t i = 0; r && i < r->n_compliance; i++) {
-		dormant_rule_ref_label(&r->compliance[i], label, sizeof(label));
+		core_rule_ref_label(&r->compliance[i], label, sizeof(label));
 		if (i)
 			putc(',', f);
-		dormant_json_write_string(f, label);
+		core_json_write_string(f, label);
 	}
 	fputs("],\"remediation_cli\":[", f);
 	for (size_t i = 0; i < fix->n_cli; i++) {
 		if (i)
 			putc(',', f);
-		dormant_json_write_string(f, fix->cli[i]);
+		core_json_write_string(f, fix->cli[i]);
 	}
 	fputs("],", f);
 	str(f, "remediation_api", fix->api);
@@ -194,24 +193,24 @@ event(FILE *f, const struct dormant_result *res,
 }
 
 static enum dormant_status
-events(FILE *f, const struct dormant_result *res,
-       const struct dormant_findings *list, const struct dormant_rules *rules)
+events(FILE *f, const struct core_result *res, const struct core_findings *list,
+       const struct core_rules *rules)
 {
 	for (size_t i = 0; i < list->n; i++) {
-		struct dormant_fix fix;
+		struct core_fix fix;
 		enum dormant_status st =
-		        dormant_fix_make(rules, &list->v[i], &fix);
+		        core_fix_make(rules, &list->v[i], &fix);
 		if (st != DORMANT_OK)
 			return st;
 		event(f, res, &list->v[i], &fix, rules);
-		dormant_fix_free(&fix);
+		core_fix_free(&fix);
 	}
 	return DORMANT_OK;
 }
 
 enum dormant_status
-dormant_report_ocsf(FILE *f, const struct dormant_result *res,
-                    const struct dormant_rules *rules)
+core_report_ocsf(FILE *f, const struct core_result *res,
+                 const struct core_rules *rules)
 {
 	enum dormant_status st = events(f, res, &res->findings, rules);
 

@@ -69,7 +69,7 @@ date_cell(char *buf, size_t len, int64_t t)
 }
 
 static void
-row_cells(const struct dormant_finding *x, char cells[COLS][4 * MAX_WIDTH])
+row_cells(const struct core_finding *x, char cells[COLS][4 * MAX_WIDTH])
 {
 	cell(cells[0], sizeof(cells[0]), x->provider);
 	cell(cells[1], sizeof(cells[1]), x->scope);
@@ -80,9 +80,8 @@ row_cells(const struct dormant_finding *x, char cells[COLS][4 * MAX_WIDTH])
 	else
 		snprintf(cells[4], sizeof(cells[4]), "%" PRId64,
 		         x->days_inactive);
-	snprintf(cells[5], sizeof(cells[5]), "%s", dormant_finding_risk(x));
-	snprintf(cells[6], sizeof(cells[6]), "%s",
-	         dormant_action_name(x->action));
+	snprintf(cells[5], sizeof(cells[5]), "%s", core_finding_risk(x));
+	snprintf(cells[6], sizeof(cells[6]), "%s", core_action_name(x->action));
 }
 
 static void
@@ -104,7 +103,7 @@ print_row(FILE *f, char cells[COLS][4 * MAX_WIDTH], const size_t *w)
 }
 
 static void
-print_findings(FILE *f, const struct dormant_findings *list)
+print_findings(FILE *f, const struct core_findings *list)
 {
 	char cells[COLS][4 * MAX_WIDTH];
 	size_t w[COLS];
@@ -127,7 +126,7 @@ print_findings(FILE *f, const struct dormant_findings *list)
 }
 
 static void
-print_scopes(FILE *f, const struct dormant_result *res)
+print_scopes(FILE *f, const struct core_result *res)
 {
 	size_t wp = strlen("PROVIDER"), ws = strlen("SCOPE");
 
@@ -142,7 +141,7 @@ print_scopes(FILE *f, const struct dormant_result *res)
 	fprintf(f, "%-*s  %-*s  %-6s  %7s  %7s  %s\n", (int)wp, "PROVIDER",
 	        (int)ws, "SCOPE", "STATUS", "USERS", "DORMANT", "NOTE");
 	for (size_t i = 0; i < res->n_scopes; i++) {
-		const struct dormant_scope_result *s = &res->scopes[i];
+		const struct core_scope_result *s = &res->scopes[i];
 		char scope[4 * MAX_WIDTH], note[1024];
 		size_t pad;
 
@@ -170,17 +169,17 @@ print_scopes(FILE *f, const struct dormant_result *res)
  * that the table too says which controls the findings break and how to
  * fix them; `dormant explain` has the rest. */
 static void
-print_rules(FILE *f, const struct dormant_result *res,
-            const struct dormant_rules *rules)
+print_rules(FILE *f, const struct core_result *res,
+            const struct core_rules *rules)
 {
-	const struct dormant_rule **used;
+	const struct core_rule **used;
 	size_t n;
 
-	used = dormant_report_rules_used(res, rules, &n);
+	used = core_report_rules_used(res, rules, &n);
 	if (!used)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct dormant_rule *r = used[i];
+		const struct core_rule *r = used[i];
 		const char *p =
 		        strcmp(r->provider, "*") == 0 ? "" : r->provider;
 
@@ -189,8 +188,8 @@ print_rules(FILE *f, const struct dormant_result *res,
 		fputs("  compliance: ", f);
 		for (size_t j = 0; j < r->n_compliance; j++) {
 			char label[512];
-			dormant_rule_ref_label(&r->compliance[j], label,
-			                       sizeof(label));
+			core_rule_ref_label(&r->compliance[j], label,
+			                    sizeof(label));
 			fprintf(f, "%s%s", j ? "; " : "", label);
 		}
 		putc('\n', f);
@@ -203,8 +202,8 @@ print_rules(FILE *f, const struct dormant_result *res,
 }
 
 enum dormant_status
-dormant_report_table(FILE *f, const struct dormant_result *res,
-                     const struct dormant_rules *rules)
+core_report_table(FILE *f, const struct core_result *res,
+                  const struct core_rules *rules)
 {
 	if (res->findings.n) {
 		print_findings(f, &res->findings);

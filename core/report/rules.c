@@ -43,7 +43,7 @@ opt_string(const cJSON *obj, const char *key, const char *name,
 /* An array of non-empty strings; at least `min` of them. */
 static enum dormant_status
 need_list(const cJSON *obj, const char *key, const char *name, size_t min,
-          struct dormant_rule_list *out, struct dormant_error *err)
+          struct core_rule_list *out, struct dormant_error *err)
 {
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
 	const cJSON *item;
@@ -136,7 +136,7 @@ check_template(const char *tmpl, const char *name, struct dormant_error *err)
 }
 
 static enum dormant_status
-parse_refs(struct dormant_rule *r, const char *name, struct dormant_error *err)
+parse_refs(struct core_rule *r, const char *name, struct dormant_error *err)
 {
 	const cJSON *a =
 	        cJSON_GetObjectItemCaseSensitive(r->root, "compliance");
@@ -157,7 +157,7 @@ parse_refs(struct dormant_rule *r, const char *name, struct dormant_error *err)
 		                         "out of memory");
 	cJSON_ArrayForEach(item, a)
 	{
-		struct dormant_rule_ref *ref = &r->compliance[n++];
+		struct core_rule_ref *ref = &r->compliance[n++];
 		r->n_compliance = n;
 		if ((st = need_string(item, "framework", name, &ref->framework,
 		                      err)) != DORMANT_OK ||
@@ -176,9 +176,9 @@ parse_refs(struct dormant_rule *r, const char *name, struct dormant_error *err)
 
 /* "cloud": the cloud's own name for itself and for the account (OCSF
  * cloud.provider and resources[].type). Optional: one entry of a provider
- * states it for all its rules (dormant_rules_cloud). */
+ * states it for all its rules (core_rules_cloud). */
 static enum dormant_status
-parse_cloud(struct dormant_rule *r, const char *name, struct dormant_error *err)
+parse_cloud(struct core_rule *r, const char *name, struct dormant_error *err)
 {
 	const cJSON *cloud;
 	enum dormant_status st;
@@ -209,7 +209,7 @@ static const char *const top_keys[] = {
         NULL};
 
 static enum dormant_status
-parse_rule(struct dormant_rule *r, const char *name, const char *text,
+parse_rule(struct core_rule *r, const char *name, const char *text,
            struct dormant_error *err)
 {
 	const cJSON *risk, *rem, *item;
@@ -285,7 +285,7 @@ parse_rule(struct dormant_rule *r, const char *name, const char *text,
 }
 
 static void
-rule_free(struct dormant_rule *r)
+rule_free(struct core_rule *r)
 {
 	free(r->compliance);
 	free(r->triage.v);
@@ -298,18 +298,18 @@ rule_free(struct dormant_rule *r)
 }
 
 enum dormant_status
-dormant_rules_add(struct dormant_rules *rules, const char *name,
-                  const char *text, struct dormant_error *err)
+core_rules_add(struct core_rules *rules, const char *name, const char *text,
+               struct dormant_error *err)
 {
-	struct dormant_rule *v, r;
+	struct core_rule *v, r;
 	enum dormant_status st;
 
 	memset(&r, 0, sizeof(r));
 	st = parse_rule(&r, name, text, err);
 	if (st != DORMANT_OK)
 		goto out;
-	if (dormant_rules_find(rules, r.id, r.provider) &&
-	    strcmp(dormant_rules_find(rules, r.id, r.provider)->provider,
+	if (core_rules_find(rules, r.id, r.provider) &&
+	    strcmp(core_rules_find(rules, r.id, r.provider)->provider,
 	           r.provider) == 0) {
 		st = dormant_error_set(err, DORMANT_ERR_PARSE,
 		                       "%s: a second entry for %s on %s", name,
@@ -333,7 +333,7 @@ out:
 static int
 rule_cmp(const void *a, const void *b)
 {
-	const struct dormant_rule *x = a, *y = b;
+	const struct core_rule *x = a, *y = b;
 	int c = strcmp(x->id, y->id);
 
 	if (c)
@@ -344,16 +344,16 @@ rule_cmp(const void *a, const void *b)
 }
 
 enum dormant_status
-dormant_rules_load(struct dormant_rules *rules, struct dormant_error *err)
+core_rules_load(struct core_rules *rules, struct dormant_error *err)
 {
 	enum dormant_status st = DORMANT_OK;
 
 	memset(rules, 0, sizeof(*rules));
-	for (size_t i = 0; dormant_rule_sources[i].name; i++) {
-		st = dormant_rules_add(rules, dormant_rule_sources[i].name,
-		                       dormant_rule_sources[i].text, err);
+	for (size_t i = 0; core_rule_sources[i].name; i++) {
+		st = core_rules_add(rules, core_rule_sources[i].name,
+		                    core_rule_sources[i].text, err);
 		if (st != DORMANT_OK) {
-			dormant_rules_free(rules);
+			core_rules_free(rules);
 			return st;
 		}
 	}
@@ -363,7 +363,7 @@ dormant_rules_load(struct dormant_rules *rules, struct dormant_error *err)
 }
 
 void
-dormant_rules_free(struct dormant_rules *rules)
+core_rules_free(struct core_rules *rules)
 {
 	for (size_t i = 0; i < rules->n; i++)
 		rule_free(&rules->v[i]);
@@ -371,16 +371,16 @@ dormant_rules_free(struct dormant_rules *rules)
 	memset(rules, 0, sizeof(*rules));
 }
 
-const struct dormant_rule *
-dormant_rules_find(const struct dormant_rules *rules, const char *rule,
-                   const char *provider)
+const struct core_rule *
+core_rules_find(const struct core_rules *rules, const char *rule,
+                const char *provider)
 {
-	const struct dormant_rule *generic = NULL;
+	const struct core_rule *generic = NULL;
 
 	if (!rule)
 		return NULL;
 	for (size_t i = 0; i < rules->n; i++) {
-		const struct dormant_rule *r = &rules->v[i];
+		const struct core_rule *r = &rules->v[i];
 		if (strcmp(r->id, rule) != 0)
 			continue;
 		if (provider && strcmp(r->provider, provider) == 0)
@@ -392,7 +392,7 @@ dormant_rules_find(const struct dormant_rules *rules, const char *rule,
 }
 
 bool
-dormant_rules_has(const struct dormant_rules *rules, const char *rule)
+core_rules_has(const struct core_rules *rules, const char *rule)
 {
 	for (size_t i = 0; i < rules->n; i++)
 		if (strcmp(rules->v[i].id, rule) == 0)
@@ -401,8 +401,7 @@ dormant_rules_has(const struct dormant_rules *rules, const char *rule)
 }
 
 void
-dormant_rule_ref_label(const struct dormant_rule_ref *ref, char *buf,
-                       size_t len)
+core_rule_ref_label(const struct core_rule_ref *ref, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s %s", ref->framework, ref->control);
 }
@@ -424,7 +423,7 @@ shell_safe(const char *s)
 }
 
 enum dormant_status
-dormant_shell_quote(struct dormant_buf *buf, const char *s)
+core_shell_quote(struct dormant_buf *buf, const char *s)
 {
 	enum dormant_status st;
 
@@ -470,7 +469,7 @@ url_encode(struct dormant_buf *buf, const char *s)
 }
 
 static const char *
-field_value(const struct dormant_finding *f, const char *field, size_t flen)
+field_value(const struct core_finding *f, const char *field, size_t flen)
 {
 	const char *v = NULL;
 
@@ -488,7 +487,7 @@ field_value(const struct dormant_finding *f, const char *field, size_t flen)
 }
 
 enum dormant_status
-dormant_rule_fill(const char *tmpl, const struct dormant_finding *f, char **out)
+core_rule_fill(const char *tmpl, const struct core_finding *f, char **out)
 {
 	struct dormant_buf buf;
 	enum dormant_status st = DORMANT_OK;
@@ -508,7 +507,7 @@ dormant_rule_fill(const char *tmpl, const struct dormant_finding *f, char **out)
 		    known_field(field, flen)) {
 			const char *v = field_value(f, field, flen);
 			st = url ? url_encode(&buf, v)
-			         : dormant_shell_quote(&buf, v);
+			         : core_shell_quote(&buf, v);
 			p += len;
 		} else {
 			/* The literal text up to the next brace, at once. */
@@ -557,7 +556,7 @@ wrap(FILE *f, const char *first_indent, const char *indent, const char *text)
 }
 
 static void
-numbered(FILE *f, const char *heading, const struct dormant_rule_list *l,
+numbered(FILE *f, const char *heading, const struct core_rule_list *l,
          bool numbers)
 {
 	fprintf(f, "\n%s\n", heading);
@@ -572,7 +571,7 @@ numbered(FILE *f, const char *heading, const struct dormant_rule_list *l,
 }
 
 void
-dormant_rules_print_list(FILE *f, const struct dormant_rules *rules)
+core_rules_print_list(FILE *f, const struct core_rules *rules)
 {
 	size_t w = strlen("RULE");
 
@@ -582,7 +581,7 @@ dormant_rules_print_list(FILE *f, const struct dormant_rules *rules)
 	fprintf(f, "%-*s  %-8s  %-13s  %s\n", (int)w, "RULE", "PROVIDER",
 	        "RISK (ADMIN)", "TITLE");
 	for (size_t i = 0; i < rules->n; i++) {
-		const struct dormant_rule *r = &rules->v[i];
+		const struct core_rule *r = &rules->v[i];
 		char risk[64];
 		snprintf(risk, sizeof(risk), "%s (%s)", r->risk, r->risk_admin);
 		fprintf(f, "%-*s  %-8s  %-13s  %s\n", (int)w, r->id,
@@ -594,7 +593,7 @@ dormant_rules_print_list(FILE *f, const struct dormant_rules *rules)
 }
 
 static void
-explain_one(FILE *f, const struct dormant_rule *r)
+explain_one(FILE *f, const struct core_rule *r)
 {
 	char line[1024];
 
@@ -610,7 +609,7 @@ explain_one(FILE *f, const struct dormant_rule *r)
 	wrap(f, "  ", "  ", r->risk_rationale);
 	fputs("\nCompliance\n", f);
 	for (size_t i = 0; i < r->n_compliance; i++) {
-		const struct dormant_rule_ref *c = &r->compliance[i];
+		const struct core_rule_ref *c = &r->compliance[i];
 		snprintf(line, sizeof(line), "%s %s: %s", c->framework,
 		         c->control, c->title);
 		wrap(f, "  - ", "    ", line);
@@ -641,13 +640,13 @@ explain_one(FILE *f, const struct dormant_rule *r)
 }
 
 int
-dormant_rules_explain(FILE *f, const struct dormant_rules *rules,
-                      const char *rule, const char *provider)
+core_rules_explain(FILE *f, const struct core_rules *rules, const char *rule,
+                   const char *provider)
 {
 	size_t shown = 0;
 
 	for (size_t i = 0; i < rules->n; i++) {
-		const struct dormant_rule *r = &rules->v[i];
+		const struct core_rule *r = &rules->v[i];
 		if (strcmp(r->id, rule) != 0 ||
 		    (provider && strcmp(r->provider, provider) != 0))
 			continue;
@@ -659,13 +658,13 @@ dormant_rules_explain(FILE *f, const struct dormant_rules *rules,
 }
 
 void
-dormant_rules_cloud(const struct dormant_rules *rules, const char *provider,
-                    const char **cloud, const char **resource_type)
+core_rules_cloud(const struct core_rules *rules, const char *provider,
+                 const char **cloud, const char **resource_type)
 {
 	*cloud = provider;
 	*resource_type = "User";
 	for (size_t i = 0; rules && i < rules->n; i++) {
-		const struct dormant_rule *r = &rules->v[i];
+		const struct core_rule *r = &rules->v[i];
 		if (r->cloud_name && strcmp(r->provider, provider) == 0) {
 			*cloud = r->cloud_name;
 			*resource_type = r->resource_type;

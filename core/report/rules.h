@@ -26,15 +26,15 @@
 #include <dormant/buf.h>
 #include <dormant/status.h>
 
-struct dormant_finding;
+struct core_finding;
 
 /* A list of strings that belong to the rule's JSON tree. */
-struct dormant_rule_list {
+struct core_rule_list {
 	const char **v;
 	size_t n;
 };
 
-struct dormant_rule_ref {
+struct core_rule_ref {
 	const char *framework; /* "NIST SP 800-53 Rev. 5" */
 	const char *control; /* "AC-2(3)", exactly as the framework spells it */
 	const char *title;
@@ -43,7 +43,7 @@ struct dormant_rule_ref {
 };
 
 /* Every string belongs to `root`. */
-struct dormant_rule {
+struct core_rule {
 	const char *source; /* "console-access-inactive/aws.json" */
 	const char *id;
 	const char *provider;      /* "*" for the generic entry */
@@ -54,83 +54,79 @@ struct dormant_rule {
 	const char *risk;       /* "medium" */
 	const char *risk_admin; /* "high" */
 	const char *risk_rationale;
-	struct dormant_rule_ref *compliance;
+	struct core_rule_ref *compliance;
 	size_t n_compliance;
 	const char
 	        *compliance_unconfirmed; /* NULL, or what could not be cited */
-	struct dormant_rule_list triage;
-	struct dormant_rule_list console;
-	struct dormant_rule_list cli; /* templates */
-	const char *api;              /* template */
-	const char *undo;             /* template, or NULL */
-	struct dormant_rule_list prevention;
-	struct dormant_rule_list references;
+	struct core_rule_list triage;
+	struct core_rule_list console;
+	struct core_rule_list cli; /* templates */
+	const char *api;           /* template */
+	const char *undo;          /* template, or NULL */
+	struct core_rule_list prevention;
+	struct core_rule_list references;
 	cJSON *root;
 	cJSON *cloud; /* "cloud", detached from root; NULL when absent */
 };
 
-struct dormant_rules {
-	struct dormant_rule *v;
+struct core_rules {
+	struct core_rule *v;
 	size_t n;
 };
 
 /* One embedded catalog file (core/rules_data.c, generated). */
-struct dormant_rule_source {
+struct core_rule_source {
 	const char *name;
 	const char *text;
 };
-extern const struct dormant_rule_source dormant_rule_sources[];
+extern const struct core_rule_source core_rule_sources[];
 
 /* Loads the embedded catalog into *rules (sorted by rule, then provider,
- * with "*" last). Free with dormant_rules_free. */
-enum dormant_status dormant_rules_load(struct dormant_rules *rules,
-                                       struct dormant_error *err);
+ * with "*" last). Free with core_rules_free. */
+enum dormant_status core_rules_load(struct core_rules *rules,
+                                    struct dormant_error *err);
 
 /* Adds one catalog file's text; `name` is used in errors. Every field is
  * checked, and so is every template's placeholders. */
-enum dormant_status dormant_rules_add(struct dormant_rules *rules,
-                                      const char *name, const char *text,
-                                      struct dormant_error *err);
+enum dormant_status core_rules_add(struct core_rules *rules, const char *name,
+                                   const char *text, struct dormant_error *err);
 
-void dormant_rules_free(struct dormant_rules *rules);
+void core_rules_free(struct core_rules *rules);
 
 /* The cloud's own name and its name for an account, from the first
  * catalog entry of `provider` that states them; else the provider's name
  * and "User" (a provider built out of tree). */
-void dormant_rules_cloud(const struct dormant_rules *rules,
-                         const char *provider, const char **cloud,
-                         const char **resource_type);
+void core_rules_cloud(const struct core_rules *rules, const char *provider,
+                      const char **cloud, const char **resource_type);
 
 /* The entry for this rule and provider, else the rule's generic entry,
  * else NULL. */
-const struct dormant_rule *dormant_rules_find(const struct dormant_rules *rules,
-                                              const char *rule,
-                                              const char *provider);
+const struct core_rule *core_rules_find(const struct core_rules *rules,
+                                        const char *rule, const char *provider);
 
 /* True when some entry has this rule id. */
-bool dormant_rules_has(const struct dormant_rules *rules, const char *rule);
+bool core_rules_has(const struct core_rules *rules, const char *rule);
 
 /* "CIS ... v3.0.0 1.12": the reference as one line, into buf. */
-void dormant_rule_ref_label(const struct dormant_rule_ref *ref, char *buf,
-                            size_t len);
+void core_rule_ref_label(const struct core_rule_ref *ref, char *buf,
+                         size_t len);
 
 /* Fills a template with the finding's values; *out is allocated (the
  * caller frees it). f may be NULL: the placeholders then stay as written,
  * for `dormant explain`. */
-enum dormant_status dormant_rule_fill(const char *tmpl,
-                                      const struct dormant_finding *f,
-                                      char **out);
+enum dormant_status core_rule_fill(const char *tmpl,
+                                   const struct core_finding *f, char **out);
 
 /* Appends s to buf quoted for a POSIX shell: as is when it holds only
  * characters no shell treats specially, else in single quotes. */
-enum dormant_status dormant_shell_quote(struct dormant_buf *buf, const char *s);
+enum dormant_status core_shell_quote(struct dormant_buf *buf, const char *s);
 
 /* `dormant rules`: one line per entry. */
-void dormant_rules_print_list(FILE *f, const struct dormant_rules *rules);
+void core_rules_print_list(FILE *f, const struct core_rules *rules);
 
 /* `dormant explain`: every entry of rule (only provider's, unless NULL);
  * returns how many were printed. */
-int dormant_rules_explain(FILE *f, const struct dormant_rules *rules,
-                          const char *rule, const char *provider);
+int core_rules_explain(FILE *f, const struct core_rules *rules,
+                       const char *rule, const char *provider);
 
 #endif /* DORMANT_RULES_H */

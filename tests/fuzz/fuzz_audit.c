@@ -6,7 +6,7 @@
  * status (with a message when it is an error), never a crash, a leak or
  * a sanitizer report. Every record handed out must carry what enable
  * needs (run, provider, scope, id, action, phase); and the first few are
- * written back with dormant_audit_write and read again, which must give
+ * written back with core_audit_write and read again, which must give
  * the same record: what dormant reads is what it would have written, so
  * `enable --from` re-enables exactly the account the log names.
  */
@@ -27,10 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ROUND_TRIPS 3
 
 struct seen {
-	struct dormant_audit *copy; /* the log the first records go to */
+	struct core_audit *copy; /* the log the first records go to */
 	size_t records;
 	size_t written;
-	struct dormant_audit_record kept[ROUND_TRIPS];
+	struct core_audit_record kept[ROUND_TRIPS];
 	char *strings[ROUND_TRIPS][9]; /* owned copies of kept's strings */
 };
 
@@ -48,7 +48,7 @@ keep(char **slot, const char *s)
 }
 
 static enum dormant_status
-on_record(void *ctx, const struct dormant_audit_record *r, unsigned line)
+on_record(void *ctx, const struct core_audit_record *r, unsigned line)
 {
 	struct seen *seen = ctx;
 	const char *const fields[] = {r->run,   r->provider, r->scope,
@@ -69,13 +69,13 @@ on_record(void *ctx, const struct dormant_audit_record *r, unsigned line)
 	    strcmp(dormant_time_format(r->time, when), "out-of-range") == 0)
 		return DORMANT_OK;
 	err.msg[0] = '\0';
-	if (dormant_audit_write(seen->copy, r, &err) != DORMANT_OK) {
+	if (core_audit_write(seen->copy, r, &err) != DORMANT_OK) {
 		if (!err.msg[0])
 			abort();
 		return DORMANT_OK;
 	}
 	{
-		struct dormant_audit_record *k = &seen->kept[seen->written];
+		struct core_audit_record *k = &seen->kept[seen->written];
 		char **s = seen->strings[seen->written];
 
 		k->time = r->time;
@@ -105,10 +105,10 @@ struct reread {
 };
 
 static enum dormant_status
-on_reread(void *ctx, const struct dormant_audit_record *r, unsigned line)
+on_reread(void *ctx, const struct core_audit_record *r, unsigned line)
 {
 	struct reread *rr = ctx;
-	const struct dormant_audit_record *k;
+	const struct core_audit_record *k;
 
 	if (rr->n >= rr->seen->written || line != rr->n + 1)
 		abort();
@@ -134,14 +134,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&seen, 0, sizeof(seen));
 	err.msg[0] = '\0';
-	if (dormant_audit_open(copy, &seen.copy, &err) != DORMANT_OK)
+	if (core_audit_open(copy, &seen.copy, &err) != DORMANT_OK)
 		abort();
-	if (dormant_audit_read(log, on_record, &seen, &bad, &err) !=
-	    DORMANT_OK) {
+	if (core_audit_read(log, on_record, &seen, &bad, &err) != DORMANT_OK) {
 		if (!err.msg[0])
 			abort();
 	}
-	dormant_audit_close(seen.copy);
+	core_audit_close(seen.copy);
 	/* A line is a record or bad, never both nor neither. */
 	if (seen.records + bad > (size_t)size + 1)
 		abort();
@@ -150,8 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rr.n = 0;
 	bad = 0;
 	err.msg[0] = '\0';
-	if (dormant_audit_read(copy, on_reread, &rr, &bad, &err) !=
-	            DORMANT_OK ||
+	if (core_audit_read(copy, on_reread, &rr, &bad, &err) != DORMANT_OK ||
 	    bad || rr.n != seen.written)
 		abort();
 

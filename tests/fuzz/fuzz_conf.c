@@ -48,7 +48,7 @@ must_say_why(const struct dormant_error *err)
 }
 
 static void
-check_loaded(struct dormant_conf *conf)
+check_loaded(struct core_conf *conf)
 {
 	struct dormant_error err;
 
@@ -63,16 +63,16 @@ check_loaded(struct dormant_conf *conf)
 		if (!conf->exclude.v[i][0])
 			abort();
 	for (size_t i = 0; i < conf->n_sections; i++) {
-		struct dormant_conf_section *s = &conf->sections[i];
+		struct core_conf_section *s = &conf->sections[i];
 
 		if (!s->name[0] || strcmp(s->name, "scan") == 0 || !s->line ||
-		    dormant_conf_section(conf, s->name) != s)
+		    core_conf_section(conf, s->name) != s)
 			abort();
 		for (size_t j = 0; j < s->n_values; j++) {
-			const struct dormant_conf_value *v = &s->values[j];
+			const struct core_conf_value *v = &s->values[j];
 
 			if (v->line < s->line ||
-			    strcmp(dormant_conf_section_get(s, v->key),
+			    strcmp(core_conf_section_get(s, v->key),
 			           v->value) != 0)
 				abort();
 			sink += strlen(v->value);
@@ -81,7 +81,7 @@ check_loaded(struct dormant_conf *conf)
 		 * against the provider's keys must refuse it, as any key the
 		 * provider does not know. */
 		err.msg[0] = '\0';
-		if (dormant_conf_check_section(conf, s, &provider, &err) !=
+		if (core_conf_check_section(conf, s, &provider, &err) !=
 		    DORMANT_OK)
 			must_say_why(&err);
 		else
@@ -89,12 +89,12 @@ check_loaded(struct dormant_conf *conf)
 				if (!s->values[j].key[0])
 					abort();
 		err.msg[0] = '\0';
-		if (dormant_conf_resolve_paths(conf, s, &provider, &err) !=
+		if (core_conf_resolve_paths(conf, s, &provider, &err) !=
 		    DORMANT_OK)
 			must_say_why(&err);
 	}
 	err.msg[0] = '\0';
-	if (dormant_conf_finish(conf, &err) != DORMANT_OK)
+	if (core_conf_finish(conf, &err) != DORMANT_OK)
 		must_say_why(&err);
 }
 
@@ -102,15 +102,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_tmp_write(0, "dormant.conf", data, size);
-	struct dormant_conf conf;
+	struct core_conf conf;
 	struct dormant_error err;
 
-	dormant_conf_init(&conf);
+	core_conf_init(&conf);
 	err.msg[0] = '\0';
-	if (dormant_conf_load_file(&conf, path, &err) == DORMANT_OK)
+	if (core_conf_load_file(&conf, path, &err) == DORMANT_OK)
 		check_loaded(&conf);
 	else
 		must_say_why(&err);
-	dormant_conf_free(&conf);
+	core_conf_free(&conf);
 	return 0;
 }

@@ -40,7 +40,7 @@ static const struct {
 #define N_USERS (sizeof(users) / sizeof(*users))
 
 static void
-warnings_make(struct dormant_findings *w)
+warnings_make(struct core_findings *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->v = calloc(N_USERS, sizeof(*w->v));
@@ -88,18 +88,18 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
-	struct dormant_conf conf;
-	struct dormant_findings w;
+	struct core_conf conf;
+	struct core_findings w;
 	size_t kept = 0;
 
-	dormant_conf_init(&conf);
+	core_conf_init(&conf);
 	conf.warn_state_file =
 	        strdup(fuzz_tmp_write(0, "warned.tsv", data, size));
 	if (!conf.warn_state_file)
 		abort();
 
 	warnings_make(&w);
-	dormant_warn_state_filter(&conf, &w);
+	core_warn_state_filter(&conf, &w);
 	for (size_t i = 0; i < N_USERS; i++) {
 		bool left =
 		        kept < w.n && strcmp(w.v[kept].id, users[i].id) == 0;
@@ -110,13 +110,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (kept != w.n)
 		abort();
-	dormant_findings_free(&w);
+	core_findings_free(&w);
 
 	warnings_make(&w);
-	dormant_warn_state_filter(&conf, &w);
+	core_warn_state_filter(&conf, &w);
 	if (w.n != 0)
 		abort();
-	dormant_findings_free(&w);
-	dormant_conf_free(&conf);
+	core_findings_free(&w);
+	core_conf_free(&conf);
 	return 0;
 }

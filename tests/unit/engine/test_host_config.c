@@ -48,67 +48,74 @@ main(void)
 	double d = 0;
 	bool b = false;
 
-	ok(host_config_long(&h, "n", 1, 100, 5, &l, &err) == DORMANT_OK &&
+	ok(core_host_config_long(&h, "n", 1, 100, 5, &l, &err) == DORMANT_OK &&
 	           l == 42,
 	   "long: a value in range");
-	ok(host_config_long(&h, "unset", 1, 100, 5, &l, &err) == DORMANT_OK &&
+	ok(core_host_config_long(&h, "unset", 1, 100, 5, &l, &err) ==
+	                   DORMANT_OK &&
 	           l == 5,
 	   "long: unset is the default");
-	ok(host_config_long(&h, "blank", 1, 100, 6, &l, &err) == DORMANT_OK &&
+	ok(core_host_config_long(&h, "blank", 1, 100, 6, &l, &err) ==
+	                   DORMANT_OK &&
 	           l == 6,
 	   "long: empty is the default");
-	ok(host_config_long(&h, "neg", -10, 10, 0, &l, &err) == DORMANT_OK &&
+	ok(core_host_config_long(&h, "neg", -10, 10, 0, &l, &err) ==
+	                   DORMANT_OK &&
 	           l == -7,
 	   "long: a negative value where the range allows it");
 	l = 3;
-	ok(host_config_long(&h, "big", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "big", 1, 100, 5, &l, &err) ==
 	                   DORMANT_ERR_CONFIG &&
 	           l == 3,
 	   "long: out of range is refused, *out unchanged");
 	ok(strcmp(err.msg, "[demo] big = \"9999\": not a whole number "
 	                   "from 1 to 100") == 0,
 	   "long: the error names section, key, value and range");
-	ok(host_config_long(&h, "word", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "word", 1, 100, 5, &l, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "long: a word is refused");
-	ok(host_config_long(&h, "lead", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "lead", 1, 100, 5, &l, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "long: leading blanks are refused");
-	ok(host_config_long(&h, "plus", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "plus", 1, 100, 5, &l, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "long: a plus sign is refused");
-	ok(host_config_long(&h, "tail", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "tail", 1, 100, 5, &l, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "long: trailing junk is refused");
-	ok(host_config_long(&h, "huge", 1, 100, 5, &l, &err) ==
+	ok(core_host_config_long(&h, "huge", 1, 100, 5, &l, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "long: overflow is refused");
-	ok(host_config_long(&h, "d", 0, 1, 0, &l, &err) == DORMANT_ERR_CONFIG,
+	ok(core_host_config_long(&h, "d", 0, 1, 0, &l, &err) ==
+	           DORMANT_ERR_CONFIG,
 	   "long: a fraction is refused");
-	ok(host_config_double(&h, "d", 0, 1, 0.5, &d, &err) == DORMANT_OK &&
+	ok(core_host_config_double(&h, "d", 0, 1, 0.5, &d, &err) ==
+	                   DORMANT_OK &&
 	           d == 0.25,
 	   "double: a value in range");
-	ok(host_config_double(&h, "unset", 0, 1, 0.5, &d, &err) == DORMANT_OK &&
+	ok(core_host_config_double(&h, "unset", 0, 1, 0.5, &d, &err) ==
+	                   DORMANT_OK &&
 	           d == 0.5,
 	   "double: unset is the default");
-	ok(host_config_double(&h, "inf", 0, 1e300, 0, &d, &err) ==
+	ok(core_host_config_double(&h, "inf", 0, 1e300, 0, &d, &err) ==
 	           DORMANT_ERR_CONFIG,
 	   "double: infinity is refused");
-	ok(host_config_double(&h, "nan", 0, 1, 0, &d, &err) ==
+	ok(core_host_config_double(&h, "nan", 0, 1, 0, &d, &err) ==
 	                   DORMANT_ERR_CONFIG &&
 	           strstr(err.msg, "[demo] nan = \"nan\": not a number "
 	                           "from 0 to 1"),
 	   "double: NaN is refused, in the one wording");
-	ok(host_config_bool(&h, "yes", false, &b, &err) == DORMANT_OK && b,
+	ok(core_host_config_bool(&h, "yes", false, &b, &err) == DORMANT_OK && b,
 	   "bool: YES");
-	ok(host_config_bool(&h, "off", true, &b, &err) == DORMANT_OK && !b,
+	ok(core_host_config_bool(&h, "off", true, &b, &err) == DORMANT_OK && !b,
 	   "bool: off");
-	ok(host_config_bool(&h, "one", false, &b, &err) == DORMANT_OK && b,
+	ok(core_host_config_bool(&h, "one", false, &b, &err) == DORMANT_OK && b,
 	   "bool: 1");
-	ok(host_config_bool(&h, "unset", true, &b, &err) == DORMANT_OK && b,
+	ok(core_host_config_bool(&h, "unset", true, &b, &err) == DORMANT_OK &&
+	           b,
 	   "bool: unset is the default");
 	b = true;
-	ok(host_config_bool(&h, "maybe", false, &b, &err) ==
+	ok(core_host_config_bool(&h, "maybe", false, &b, &err) ==
 	                   DORMANT_ERR_CONFIG &&
 	           b,
 	   "bool: maybe is refused, *out unchanged");

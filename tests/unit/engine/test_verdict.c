@@ -23,12 +23,12 @@ user(int64_t created, int64_t last, int64_t granted)
 	};
 }
 
-static enum dormant_judgement
+static enum core_judgement
 judge(const struct dormant_user *u, long days, long warn)
 {
-	struct dormant_verdict v;
+	struct core_verdict v;
 
-	dormant_verdict_judge(u, NOW, days, warn, &v);
+	core_verdict_judge(u, NOW, days, warn, &v);
 	return v.judgement;
 }
 
@@ -36,7 +36,7 @@ int
 main(void)
 {
 	struct dormant_user u;
-	struct dormant_verdict v;
+	struct core_verdict v;
 	int64_t t;
 
 	ok(dormant_time_parse_iso8601("2026-11-28T12:00:00Z", &t) && t == NOW,
@@ -50,10 +50,10 @@ main(void)
 	is_int(judge(&u, 90, 0), DORMANT_DORMANT, "90 days + 1 s: dormant");
 	u.last_login = NOW - 90 * DAY + 1;
 	is_int(judge(&u, 90, 0), DORMANT_ACTIVE, "90 days - 1 s: active");
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.days_inactive, 89, "89 days and change rounds down to 89");
 	u.last_login = NOW - 90 * DAY - 1;
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.days_inactive, 90, "90 days and a second is 90 whole days");
 	is_int(v.reference, NOW - 90 * DAY - 1, "reference is the last login");
 	ok(!v.never_logged_in, "logged in once");
@@ -61,13 +61,13 @@ main(void)
 	/* Never signed in: the reference is when access was granted, else
 	 * creation. */
 	u = user(NOW - 400 * DAY, DORMANT_TIME_NONE, NOW - 10 * DAY);
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.judgement, DORMANT_ACTIVE,
 	       "never signed in, password granted 10 days ago: active");
 	ok(v.never_logged_in, "never_logged_in set");
 	is_int(v.reference, NOW - 10 * DAY, "reference = access granted");
 	u.access_granted = DORMANT_TIME_NONE;
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.judgement, DORMANT_DORMANT,
 	       "never signed in, created 400 days ago: dormant");
 	is_int(v.reference, NOW - 400 * DAY, "reference = created");
@@ -78,7 +78,7 @@ main(void)
 
 	/* No record at all (Entra before 2018): dormant, reference null. */
 	u = user(DORMANT_TIME_NONE, DORMANT_TIME_NONE, DORMANT_TIME_NONE);
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.judgement, DORMANT_DORMANT, "no record at all: dormant");
 	is_int(v.reference, DORMANT_TIME_NONE, "reference null");
 	is_int(v.days_inactive, -1, "days_inactive null");
@@ -94,7 +94,7 @@ main(void)
 
 	/* A login in the future (clock skew) is zero days idle. */
 	u = user(NOW - 400 * DAY, NOW + 3600, DORMANT_TIME_NONE);
-	dormant_verdict_judge(&u, NOW, 90, 0, &v);
+	core_verdict_judge(&u, NOW, 90, 0, &v);
 	is_int(v.judgement, DORMANT_ACTIVE, "future login: active");
 	is_int(v.days_inactive, 0, "future login: 0 days");
 

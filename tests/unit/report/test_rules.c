@@ -14,10 +14,10 @@
 #include "rules.h"
 #include "tap.h"
 
-static struct dormant_finding
+static struct core_finding
 finding(const char *provider, const char *name, const char *id)
 {
-	struct dormant_finding f;
+	struct core_finding f;
 
 	memset(&f, 0, sizeof(f));
 	f.provider = provider;
@@ -29,11 +29,11 @@ finding(const char *provider, const char *name, const char *id)
 }
 
 static char *
-fill(const char *tmpl, const struct dormant_finding *f)
+fill(const char *tmpl, const struct core_finding *f)
 {
 	char *out = NULL;
 
-	if (dormant_rule_fill(tmpl, f, &out) != DORMANT_OK)
+	if (core_rule_fill(tmpl, f, &out) != DORMANT_OK)
 		return NULL;
 	return out;
 }
@@ -58,7 +58,7 @@ run(const char *dir, const char *cmd)
 }
 
 static bool
-has_ref(const struct dormant_rule *r, const char *framework_part,
+has_ref(const struct core_rule *r, const char *framework_part,
         const char *control)
 {
 	for (size_t i = 0; r && i < r->n_compliance; i++)
@@ -71,28 +71,28 @@ has_ref(const struct dormant_rule *r, const char *framework_part,
 static void
 test_catalog(void)
 {
-	struct dormant_rules rules;
+	struct core_rules rules;
 	struct dormant_error err = {{0}};
-	const struct dormant_rule *aws, *azure, *gcp, *other;
+	const struct core_rule *aws, *azure, *gcp, *other;
 
-	ok(dormant_rules_load(&rules, &err) == DORMANT_OK,
+	ok(core_rules_load(&rules, &err) == DORMANT_OK,
 	   "the embedded catalog loads (%s)", err.msg);
 	is_int((long)rules.n, 4, "four entries: aws, azure, gcp and generic");
-	aws = dormant_rules_find(&rules, "console-access-inactive", "aws");
-	azure = dormant_rules_find(&rules, "console-access-inactive", "azure");
-	gcp = dormant_rules_find(&rules, "console-access-inactive", "gcp");
-	other = dormant_rules_find(&rules, "console-access-inactive", "okta");
+	aws = core_rules_find(&rules, "console-access-inactive", "aws");
+	azure = core_rules_find(&rules, "console-access-inactive", "azure");
+	gcp = core_rules_find(&rules, "console-access-inactive", "gcp");
+	other = core_rules_find(&rules, "console-access-inactive", "okta");
 	ok(aws && strcmp(aws->provider, "aws") == 0, "aws has its own entry");
 	ok(azure && strcmp(azure->provider, "azure") == 0,
 	   "azure has its own entry");
 	ok(gcp && strcmp(gcp->provider, "gcp") == 0, "gcp has its own entry");
 	ok(other && strcmp(other->provider, "*") == 0,
 	   "a provider built out of tree gets the generic entry");
-	ok(!dormant_rules_find(&rules, "no-such-rule", "aws"),
+	ok(!core_rules_find(&rules, "no-such-rule", "aws"),
 	   "an unknown rule has no entry");
-	ok(dormant_rules_has(&rules, "console-access-inactive") &&
-	           !dormant_rules_has(&rules, "x"),
-	   "dormant_rules_has");
+	ok(core_rules_has(&rules, "console-access-inactive") &&
+	           !core_rules_has(&rules, "x"),
+	   "core_rules_has");
 	is_str(rules.v[rules.n - 1].provider, "*",
 	       "the generic entry sorts last");
 	ok(has_ref(aws, "CIS Amazon Web Services Foundations", "1.12"),
@@ -105,28 +105,28 @@ test_catalog(void)
 	ok(gcp && gcp->compliance_unconfirmed,
 	   "gcp says which CIS reference it could not confirm");
 	for (size_t i = 0; i < rules.n; i++) {
-		const struct dormant_rule *r = &rules.v[i];
+		const struct core_rule *r = &rules.v[i];
 		ok(r->triage.n && r->console.n && r->prevention.n &&
 		           r->references.n && r->api && r->risk &&
 		           strcmp(r->risk, "medium") == 0 &&
 		           strcmp(r->risk_admin, "high") == 0,
 		   "%s: complete, medium / high for admins", r->source);
 	}
-	dormant_rules_free(&rules);
+	core_rules_free(&rules);
 }
 
 static void
 test_fill(void)
 {
-	struct dormant_rules rules;
+	struct core_rules rules;
 	struct dormant_error err = {{0}};
-	struct dormant_finding f =
+	struct core_finding f =
 	        finding("aws", "alice", "arn:aws:iam::1:user/alice");
-	const struct dormant_rule *r;
+	const struct core_rule *r;
 	char *s;
 
-	dormant_rules_load(&rules, &err);
-	r = dormant_rules_find(&rules, "console-access-inactive", "aws");
+	core_rules_load(&rules, &err);
+	r = core_rules_find(&rules, "console-access-inactive", "aws");
 	s = r && r->cli.n ? fill(r->cli.v[0], &f) : NULL;
 	is_str(s, "aws iam delete-login-profile --user-name alice",
 	       "aws: the command with the finding's own name");
@@ -134,7 +134,7 @@ test_fill(void)
 
 	f = finding("azure", "bob@contoso.com",
 	            "3f0ca370-90d0-47aa-908c-b74d4c20bba6");
-	r = dormant_rules_find(&rules, "console-access-inactive", "azure");
+	r = core_rules_find(&rules, "console-access-inactive", "azure");
 	s = r && r->cli.n ? fill(r->cli.v[0], &f) : NULL;
 	is_str(s,
 	       "az rest --method PATCH --url "
@@ -147,7 +147,7 @@ test_fill(void)
 	free(s);
 
 	f = finding("gcp", "kofi.mensah@example.com", "188275156630844144902");
-	r = dormant_rules_find(&rules, "console-access-inactive", "gcp");
+	r = core_rules_find(&rules, "console-access-inactive", "gcp");
 	s = r && r->cli.n ? fill(r->cli.v[0], &f) : NULL;
 	is_str(s, "gam update user kofi.mensah@example.com suspended on",
 	       "gcp: gam with the primary email");
@@ -172,7 +172,7 @@ test_fill(void)
 	s = fill("a {name} b", NULL);
 	is_str(s, "a {name} b", "without a finding, templates stay templates");
 	free(s);
-	dormant_rules_free(&rules);
+	core_rules_free(&rules);
 }
 
 /* The filled command, run by a real shell, gets the name back as one
@@ -205,7 +205,7 @@ test_injection(void)
 	}
 	snprintf(pwned, sizeof(pwned), "%s/PWNED", dir);
 	for (size_t i = 0; names[i]; i++) {
-		struct dormant_finding f = finding("aws", names[i], "id");
+		struct core_finding f = finding("aws", names[i], "id");
 		char *cmd = fill("printf '[%s]' {name}", &f);
 		char want[256];
 
@@ -250,7 +250,7 @@ test_bad_catalog(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		struct dormant_rules rules = {0};
+		struct core_rules rules = {0};
 		struct dormant_error err = {{0}};
 		char json[2048];
 
@@ -258,14 +258,14 @@ test_bad_catalog(void)
 		         "{\"rule\":\"r\",\"provider\":\"p\",\"title\":\"t\","
 		         "\"description\":\"d\",%s%s",
 		         good_tail, cases[i].json);
-		ok(dormant_rules_add(&rules, "x.json", json, &err) ==
+		ok(core_rules_add(&rules, "x.json", json, &err) ==
 		                   DORMANT_ERR_PARSE &&
 		           strstr(err.msg, cases[i].msg),
 		   "refused: %s (%s)", cases[i].what, err.msg);
-		dormant_rules_free(&rules);
+		core_rules_free(&rules);
 	}
 	{
-		struct dormant_rules rules = {0};
+		struct core_rules rules = {0};
 		struct dormant_error err = {{0}};
 		char json[2048];
 
@@ -274,14 +274,13 @@ test_bad_catalog(void)
 		         "\"description\":\"d\",%s\"remediation\":{\"console\":"
 		         "[\"c\"],\"cli\":[],\"api\":\"a\"}}",
 		         good_tail);
-		ok(dormant_rules_add(&rules, "x.json", json, &err) ==
-		           DORMANT_OK,
+		ok(core_rules_add(&rules, "x.json", json, &err) == DORMANT_OK,
 		   "a minimal complete entry is accepted (%s)", err.msg);
-		ok(dormant_rules_add(&rules, "y.json", json, &err) ==
+		ok(core_rules_add(&rules, "y.json", json, &err) ==
 		                   DORMANT_ERR_PARSE &&
 		           strstr(err.msg, "a second entry"),
 		   "a second entry for the same rule and provider is refused");
-		dormant_rules_free(&rules);
+		core_rules_free(&rules);
 	}
 }
 
@@ -290,28 +289,28 @@ test_bad_catalog(void)
 static void
 test_cloud_names(void)
 {
-	struct dormant_rules rules;
+	struct core_rules rules;
 	struct dormant_error err;
 	const char *cloud, *type;
 
-	dormant_rules_load(&rules, &err);
-	dormant_rules_cloud(&rules, "aws", &cloud, &type);
+	core_rules_load(&rules, &err);
+	core_rules_cloud(&rules, "aws", &cloud, &type);
 	is_str(cloud, "AWS", "aws: the cloud's name");
 	is_str(type, "AWS IAM User", "aws: its name for an account");
-	dormant_rules_cloud(&rules, "azure", &cloud, &type);
+	core_rules_cloud(&rules, "azure", &cloud, &type);
 	is_str(type, "Microsoft Entra ID User",
 	       "azure: its name for an account");
-	dormant_rules_cloud(&rules, "gcp", &cloud, &type);
+	core_rules_cloud(&rules, "gcp", &cloud, &type);
 	is_str(cloud, "Google Workspace", "gcp: the cloud's name");
-	dormant_rules_cloud(&rules, "outoftree", &cloud, &type);
+	core_rules_cloud(&rules, "outoftree", &cloud, &type);
 	ok(strcmp(cloud, "outoftree") == 0 && strcmp(type, "User") == 0,
 	   "a provider the catalog does not know: its own name and User");
 	ok(!cJSON_GetObjectItemCaseSensitive(
-	           dormant_rules_find(&rules, "console-access-inactive", "aws")
+	           core_rules_find(&rules, "console-access-inactive", "aws")
 	                   ->root,
 	           "cloud"),
 	   "the names are not part of the rule's text");
-	dormant_rules_free(&rules);
+	core_rules_free(&rules);
 }
 
 int
