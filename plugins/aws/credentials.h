@@ -24,7 +24,7 @@
 
 #include "creds.h"
 #include "endpoints.h"
-#include "profile.h"
+#include "shared_config.h"
 
 struct aws_chain {
 	struct aws_creds_provider **all; /* owned, every provider made */

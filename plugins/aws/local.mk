@@ -2,14 +2,15 @@
 # Its sources are compiled into the module and, again, into the unit
 # tests that drive them directly.
 AWS_SOURCES = \
-	plugins/aws/aws.c \
 	plugins/aws/authz.c \
 	plugins/aws/authz.h \
 	plugins/aws/credential_report.c \
 	plugins/aws/credential_report.h \
 	plugins/aws/credentials.c \
 	plugins/aws/credentials.h \
-	plugins/aws/creds.c \
+	plugins/aws/credentials_assume_role.c \
+	plugins/aws/credentials_cache.c \
+	plugins/aws/credentials_container_imds.c \
 	plugins/aws/creds.h \
 	plugins/aws/csv.c \
 	plugins/aws/csv.h \
@@ -19,15 +20,14 @@ AWS_SOURCES = \
 	plugins/aws/iam.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
-	plugins/aws/profile.c \
-	plugins/aws/profile.h \
+	plugins/aws/live.c \
 	plugins/aws/query.c \
 	plugins/aws/query.h \
+	plugins/aws/shared_config.c \
+	plugins/aws/shared_config.h \
 	plugins/aws/sigv4.c \
 	plugins/aws/sigv4.h \
-	plugins/aws/sources.c \
 	plugins/aws/sources.h \
-	plugins/aws/sts.c \
 	plugins/aws/sts.h \
 	plugins/aws/xml.c \
 	plugins/aws/xml.h
@@ -147,13 +147,13 @@ tests_unit_aws_test_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
 tests_unit_aws_test_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_unit_aws_test_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
-# The AWS shared config and credentials files (plugins/aws/profile.c),
+# The AWS shared config and credentials files (plugins/aws/shared_config.c),
 # fuzzed.
 check_PROGRAMS += tests/fuzz/fuzz_aws_profile
 TESTS += tests/fuzz/aws_profile.test
 tests_fuzz_fuzz_aws_profile_SOURCES = tests/fuzz/fuzz_aws_profile.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz_tmp.h \
-	plugins/aws/profile.c plugins/aws/profile.h
+	plugins/aws/shared_config.c plugins/aws/shared_config.h
 tests_fuzz_fuzz_aws_profile_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/tests/fuzz
 tests_fuzz_fuzz_aws_profile_CFLAGS = $(TESTCFLAGS)
