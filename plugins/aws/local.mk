@@ -2,6 +2,7 @@
 # Its sources are compiled into the module and, again, into the unit
 # tests that drive them directly.
 AWS_SOURCES = \
+	plugins/aws/aws.c \
 	plugins/aws/authz.c \
 	plugins/aws/authz.h \
 	plugins/aws/credential_report.c \
@@ -21,6 +22,7 @@ AWS_SOURCES = \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
 	plugins/aws/live.c \
+	plugins/aws/live.h \
 	plugins/aws/query.c \
 	plugins/aws/query.h \
 	plugins/aws/shared_config.c \
