@@ -1,4 +1,5 @@
-/* dormant aws: credentials and their refreshing cache (see creds.h). */
+/* dormant aws: credentials, and the cache every source is (see
+ * credentials.h). */
 #include "config.h"
 
 #include <pthread.h>
@@ -6,18 +7,19 @@
 #include <string.h>
 
 #include <dormant/crypto.h>
+#include <dormant/json.h>
 #include <dormant/timeutil.h>
 
-#include "creds.h"
+#include "credentials.h"
 
-struct aws_creds_provider {
+struct aws_credential_source {
 	char *name;
 	const struct dormant_host *host;
-	aws_creds_fetch_fn fetch; /* NULL: static */
+	aws_credentials_fetch_fn fetch; /* NULL: static */
 	void *ctx;
 	void (*free_ctx)(void *ctx);
 	pthread_mutex_t lock; /* guards cached and have */
-	struct aws_creds cached;
+	struct aws_credentials cached;
 	bool have;
 };
 
@@ -31,7 +33,7 @@ wipe_free(char *s)
 }
 
 void
-aws_creds_clear(struct aws_creds *c)
+aws_credentials_clear(struct aws_credentials *c)
 {
 	if (!c)
 		return;
@@ -44,8 +46,8 @@ aws_creds_clear(struct aws_creds *c)
 }
 
 enum dormant_status
-aws_creds_set(struct aws_creds *c, const char *key_id, const char *secret,
-              const char *token, int64_t expiration)
+aws_credentials_set(struct aws_credentials *c, const char *key_id,
+                    const char *secret, const char *token, int64_t expiration)
 {
 	memset(c, 0, sizeof(*c));
 	c->expiration = expiration;
@@ -55,27 +57,28 @@ aws_creds_set(struct aws_creds *c, const char *key_id, const char *secret,
 		c->session_token = strdup(token);
 	if (!c->access_key_id || !c->secret_access_key ||
 	    (token && *token && !c->session_token)) {
-		aws_creds_clear(c);
+		aws_credentials_clear(c);
 		return DORMANT_ERR_NOMEM;
 	}
 	return DORMANT_OK;
 }
 
 enum dormant_status
-aws_creds_copy(struct aws_creds *dst, const struct aws_creds *src)
+aws_credentials_copy(struct aws_credentials *dst,
+                     const struct aws_credentials *src)
 {
-	enum dormant_status st =
-	        aws_creds_set(dst, src->access_key_id, src->secret_access_key,
-	                      src->session_token, src->expiration);
+	enum dormant_status st = aws_credentials_set(
+	        dst, src->access_key_id, src->secret_access_key,
+	        src->session_token, src->expiration);
 
 	if (st == DORMANT_OK && src->arn &&
-	    (st = aws_creds_set_identity(dst, src->arn)) != DORMANT_OK)
-		aws_creds_clear(dst);
+	    (st = aws_credentials_set_identity(dst, src->arn)) != DORMANT_OK)
+		aws_credentials_clear(dst);
 	return st;
 }
 
 enum dormant_status
-aws_creds_set_identity(struct aws_creds *c, const char *arn)
+aws_credentials_set_identity(struct aws_credentials *c, const char *arn)
 {
 	static const char kind[] = ":assumed-role/";
 	const char *p;
@@ -103,22 +106,64 @@ aws_creds_set_identity(struct aws_creds *c, const char *arn)
 	return DORMANT_OK;
 }
 
-struct dormant_aws_credentials
-aws_creds_view(const struct aws_creds *c)
+enum dormant_status
+aws_credentials_from_json(const char *text, size_t len, const char *what,
+                          const char *token_key, struct aws_credentials *out,
+                          struct dormant_error *err)
 {
-	struct dormant_aws_credentials v = {
-	        c->access_key_id, c->secret_access_key, c->session_token};
-	return v;
+	cJSON *root = NULL;
+	const char *id = NULL, *secret = NULL, *token = NULL;
+	int64_t exp = DORMANT_TIME_NONE;
+	enum dormant_status st;
+	struct dormant_error why;
+
+	st = dormant_json_parse(text, len, what, &root, &why);
+	if (st != DORMANT_OK) {
+		/* why may quote the answer: keep only our words. */
+		st = dormant_error_set(err, DORMANT_ERR_PARSE,
+		                       "%s: the answer is not JSON", what);
+		goto out;
+	}
+	if (dormant_json_string(root, "AccessKeyId", &id, &why) ||
+	    dormant_json_string(root, "SecretAccessKey", &secret, &why) ||
+	    dormant_json_string(root, token_key, &token, &why) ||
+	    dormant_json_time(root, "Expiration", &exp, &why)) {
+		st = dormant_error_set(err, DORMANT_ERR_PARSE, "%s: %s", what,
+		                       why.msg);
+		goto out;
+	}
+	if (!id || !*id || !secret || !*secret) {
+		st = dormant_error_set(err, DORMANT_ERR_PARSE,
+		                       "%s: no AccessKeyId or SecretAccessKey "
+		                       "in the answer",
+		                       what);
+		goto out;
+	}
+	if (aws_credentials_set(out, id, secret, token, exp) != DORMANT_OK)
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
+		                       dormant_strerror(DORMANT_ERR_NOMEM));
+out:
+	if (root) {
+		cJSON *s = cJSON_GetObjectItemCaseSensitive(root,
+		                                            "SecretAccessKey");
+		if (cJSON_IsString(s))
+			dormant_wipe(s->valuestring, strlen(s->valuestring));
+		s = cJSON_GetObjectItemCaseSensitive(root, token_key);
+		if (cJSON_IsString(s))
+			dormant_wipe(s->valuestring, strlen(s->valuestring));
+	}
+	cJSON_Delete(root);
+	return st;
 }
 
 enum dormant_status
-aws_creds_provider_new(const char *name, const struct dormant_host *host,
-                       aws_creds_fetch_fn fetch, void *ctx,
-                       void (*free_ctx)(void *ctx),
-                       struct aws_creds_provider **out,
-                       struct dormant_error *err)
+aws_credential_source_new(const char *name, const struct dormant_host *host,
+                          aws_credentials_fetch_fn fetch, void *ctx,
+                          void (*free_ctx)(void *ctx),
+                          struct aws_credential_source **out,
+                          struct dormant_error *err)
 {
-	struct aws_creds_provider *p = calloc(1, sizeof(*p));
+	struct aws_credential_source *p = calloc(1, sizeof(*p));
 
 	*out = NULL;
 	if (!p || !(p->name = strdup(name))) {
@@ -139,18 +184,18 @@ aws_creds_provider_new(const char *name, const struct dormant_host *host,
 }
 
 enum dormant_status
-aws_creds_provider_static(const char *name, const struct dormant_host *host,
-                          const struct aws_creds *c,
-                          struct aws_creds_provider **out,
-                          struct dormant_error *err)
+aws_credential_source_static(const char *name, const struct dormant_host *host,
+                             const struct aws_credentials *c,
+                             struct aws_credential_source **out,
+                             struct dormant_error *err)
 {
 	enum dormant_status st;
 
-	st = aws_creds_provider_new(name, host, NULL, NULL, NULL, out, err);
+	st = aws_credential_source_new(name, host, NULL, NULL, NULL, out, err);
 	if (st != DORMANT_OK)
 		return st;
-	if (aws_creds_copy(&(*out)->cached, c) != DORMANT_OK) {
-		aws_creds_provider_free(*out);
+	if (aws_credentials_copy(&(*out)->cached, c) != DORMANT_OK) {
+		aws_credential_source_free(*out);
 		*out = NULL;
 		return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
 		                         dormant_strerror(DORMANT_ERR_NOMEM));
@@ -160,11 +205,11 @@ aws_creds_provider_static(const char *name, const struct dormant_host *host,
 }
 
 void
-aws_creds_provider_free(struct aws_creds_provider *p)
+aws_credential_source_free(struct aws_credential_source *p)
 {
 	if (!p)
 		return;
-	aws_creds_clear(&p->cached);
+	aws_credentials_clear(&p->cached);
 	if (p->free_ctx)
 		p->free_ctx(p->ctx);
 	pthread_mutex_destroy(&p->lock);
@@ -173,13 +218,13 @@ aws_creds_provider_free(struct aws_creds_provider *p)
 }
 
 const char *
-aws_creds_provider_name(const struct aws_creds_provider *p)
+aws_credential_source_name(const struct aws_credential_source *p)
 {
 	return p->name;
 }
 
 static bool
-fresh(const struct aws_creds_provider *p)
+fresh(const struct aws_credential_source *p)
 {
 	int64_t now;
 
@@ -188,15 +233,17 @@ fresh(const struct aws_creds_provider *p)
 	if (!p->fetch || p->cached.expiration == DORMANT_TIME_NONE)
 		return true;
 	now = p->host && p->host->now ? p->host->now(p->host) : 0;
-	return p->cached.expiration - now > AWS_CREDS_REFRESH_MARGIN;
+	return p->cached.expiration - now > AWS_CREDENTIALS_REFRESH_MARGIN;
 }
 
 enum dormant_status
-aws_creds_provider_get(struct aws_creds_provider *p, struct dormant_http *http,
-                       struct aws_creds *out, struct dormant_error *err)
+aws_credential_source_get(struct aws_credential_source *p,
+                          struct dormant_http *http,
+                          struct aws_credentials *out,
+                          struct dormant_error *err)
 {
 	enum dormant_status st = DORMANT_OK;
-	struct aws_creds next;
+	struct aws_credentials next;
 
 	memset(out, 0, sizeof(*out));
 	out->expiration = DORMANT_TIME_NONE;
@@ -209,10 +256,10 @@ aws_creds_provider_get(struct aws_creds_provider *p, struct dormant_http *http,
 		             : dormant_error_set(err, DORMANT_ERR_AUTH,
 		                                 "%s: no credentials", p->name);
 		if (st != DORMANT_OK) {
-			aws_creds_clear(&next);
+			aws_credentials_clear(&next);
 			goto out;
 		}
-		aws_creds_clear(&p->cached);
+		aws_credentials_clear(&p->cached);
 		p->cached = next;
 		p->have = true;
 		if (p->host && p->host->log) {
@@ -225,7 +272,7 @@ aws_creds_provider_get(struct aws_creds_provider *p, struct dormant_http *http,
 			             p->name, when);
 		}
 	}
-	if (aws_creds_copy(out, &p->cached) != DORMANT_OK)
+	if (aws_credentials_copy(out, &p->cached) != DORMANT_OK)
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
 		                       dormant_strerror(DORMANT_ERR_NOMEM));
 out:
@@ -234,11 +281,11 @@ out:
 }
 
 void
-aws_creds_provider_invalidate(struct aws_creds_provider *p)
+aws_credential_source_invalidate(struct aws_credential_source *p)
 {
 	pthread_mutex_lock(&p->lock);
 	if (p->fetch) {
-		aws_creds_clear(&p->cached);
+		aws_credentials_clear(&p->cached);
 		p->have = false;
 	}
 	pthread_mutex_unlock(&p->lock);

@@ -14,7 +14,6 @@
 #include "iam.h"
 #include "live.h"
 #include "query.h"
-#include "sts.h"
 
 /* Roles a config may list; more than any organisation scans in one
  * run. */
@@ -110,8 +109,8 @@ add_role(struct aws_live *a, const char *s, size_t l, const char *where,
 	snprintf(sc->label, sizeof(sc->label), "%s", sc->role_arn);
 	role.role_arn = sc->role_arn;
 	role.external_id = external_id && *external_id ? external_id : NULL;
-	st = aws_sts_assume_role_provider(host, &a->sts, a->chain.base, &role,
-	                                  &sc->creds, err);
+	st = aws_credentials_assume_role(host, &a->sts, a->chain.base, &role,
+	                                 &sc->creds, err);
 	if (st == DORMANT_OK)
 		st = aws_chain_keep(&a->chain, sc->creds, err);
 	return st;
@@ -136,7 +135,7 @@ make_scopes(struct aws_live *a, double rate, struct dormant_error *err)
 	a->n_scopes = 1;
 	a->scopes[0].creds = a->chain.base;
 	snprintf(a->scopes[0].label, sizeof(a->scopes[0].label), "%s",
-	         aws_creds_provider_name(a->chain.base));
+	         aws_credential_source_name(a->chain.base));
 	for (const char *p = roles; p && *p && st == DORMANT_OK;) {
 		size_t len = strcspn(p, ",");
 
@@ -250,12 +249,30 @@ leave(struct aws_live *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/* STS GetCallerIdentity (API_GetCallerIdentity) needs no permission at
+ * all and names the account the credentials belong to. */
+static enum dormant_status
+caller_identity(const struct aws_call *call, char account[13],
+                char arn[AWS_ARN_MAX + 1], struct dormant_error *err)
+{
+	struct dormant_http_response resp = {0};
+	enum dormant_status st;
+
+	st = aws_query(call, "GetCallerIdentity", AWS_STS_VERSION, NULL, 0,
+	               &resp, NULL, err);
+	if (st == DORMANT_OK)
+		st = aws_sts_parse_caller_identity(resp.body, resp.body_len,
+		                                   account, arn, err);
+	dormant_http_response_clear(&resp);
+	return st;
+}
+
 static enum dormant_status
 list_live(struct aws_live *a, struct aws_live_scope *sc,
           struct dormant_sink *sink, struct dormant_error *err)
 {
 	struct dormant_http *http = NULL;
-	struct aws_creds probe = {0};
+	struct aws_credentials probe = {0};
 	char account[AWS_ACCOUNT_ID_LEN + 1], arn[AWS_ARN_MAX + 1];
 	struct aws_account acc;
 	struct aws_call call;
@@ -267,7 +284,7 @@ list_live(struct aws_live *a, struct aws_live_scope *sc,
 		return st;
 	/* Credentials first (AssumeRole for another account), so that a
 	 * role we may not assume fails here, with its own words. */
-	st = aws_creds_provider_get(sc->creds, http, &probe, err);
+	st = aws_credential_source_get(sc->creds, http, &probe, err);
 	if (st != DORMANT_OK)
 		goto out;
 	/* The account is what STS said: AssumeRole's answer names the
@@ -280,11 +297,11 @@ list_live(struct aws_live *a, struct aws_live_scope *sc,
 	} else {
 		call = (struct aws_call){http, a->host, &a->sts, sc->creds,
 		                         NULL};
-		st = aws_sts_caller_identity(&call, account, arn, err);
+		st = caller_identity(&call, account, arn, err);
 		if (st != DORMANT_OK)
 			goto out;
 	}
-	aws_creds_clear(&probe); /* the provider keeps its own copy */
+	aws_credentials_clear(&probe); /* the source keeps its own copy */
 	pthread_mutex_lock(&a->lock);
 	memcpy(sc->account, account, sizeof(sc->account));
 	pthread_mutex_unlock(&a->lock);
@@ -295,7 +312,7 @@ list_live(struct aws_live *a, struct aws_live_scope *sc,
 	acc = account_of(a, sc, account);
 	st = aws_iam_list(&acc, http, sink, err);
 out:
-	aws_creds_clear(&probe);
+	aws_credentials_clear(&probe);
 	dormant_http_free(http);
 	return st;
 }

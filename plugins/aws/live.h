@@ -31,7 +31,7 @@
 struct aws_live_scope {
 	char *role_arn; /* NULL: the base credentials */
 	char label[AWS_ARN_MAX + 1];
-	struct aws_creds_provider *creds;     /* owned by the chain */
+	struct aws_credential_source *creds;  /* owned by the chain */
 	struct dormant_ratelimit *pacer;      /* owned */
 	char account[AWS_ACCOUNT_ID_LEN + 1]; /* "" until known; lock */
 };

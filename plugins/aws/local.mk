@@ -12,7 +12,9 @@ AWS_SOURCES = \
 	plugins/aws/credentials_assume_role.c \
 	plugins/aws/credentials_cache.c \
 	plugins/aws/credentials_container_imds.c \
-	plugins/aws/creds.h \
+	plugins/aws/credentials_environment.c \
+	plugins/aws/credentials_process.c \
+	plugins/aws/credentials_profile.c \
 	plugins/aws/csv.c \
 	plugins/aws/csv.h \
 	plugins/aws/endpoints.c \
@@ -29,8 +31,6 @@ AWS_SOURCES = \
 	plugins/aws/shared_config.h \
 	plugins/aws/sigv4.c \
 	plugins/aws/sigv4.h \
-	plugins/aws/sources.h \
-	plugins/aws/sts.h \
 	plugins/aws/xml.c \
 	plugins/aws/xml.h
 AWS_CFLAGS = $(CJSON_CFLAGS) $(EXPAT_CFLAGS)
@@ -86,6 +86,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	tests/fuzz/replay.c \
 	plugins/aws/authz.c \
 	plugins/aws/authz.h \
+	plugins/aws/credentials_cache.c \
+	plugins/aws/credentials.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
 	plugins/aws/credential_report.c \

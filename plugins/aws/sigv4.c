@@ -27,8 +27,10 @@
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
 #include <dormant/http.h>
-#include "sigv4.h"
 #include <dormant/timeutil.h>
+
+#include "credentials.h"
+#include "sigv4.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -432,7 +434,7 @@ dormant_sigv4_signed_free(struct dormant_sigv4_signed *s)
 
 enum dormant_status
 dormant_sigv4_sign(const struct dormant_sigv4_request *req,
-                   const struct dormant_aws_credentials *creds,
+                   const struct aws_credentials *creds,
                    const struct dormant_sigv4_params *params,
                    struct dormant_sigv4_signed *out, struct dormant_error *err)
 {

@@ -31,13 +31,10 @@
 extern "C" {
 #endif
 
-/* Credentials to sign with. Not owned: the caller keeps them alive for
- * the call. session_token is NULL (or "") for long-term access keys. */
-struct dormant_aws_credentials {
-	const char *access_key_id;
-	const char *secret_access_key;
-	const char *session_token;
-};
+/* Credentials to sign with (credentials.h): access_key_id,
+ * secret_access_key and session_token (NULL or "" for long-term access
+ * keys) are read; the caller keeps them alive for the call. */
+struct aws_credentials;
 
 struct dormant_sigv4_params {
 	const char *region;  /* "us-east-1" */
@@ -92,7 +89,7 @@ struct dormant_sigv4_signed {
  * error message never holds a credential. */
 enum dormant_status
 dormant_sigv4_sign(const struct dormant_sigv4_request *req,
-                   const struct dormant_aws_credentials *creds,
+                   const struct aws_credentials *creds,
                    const struct dormant_sigv4_params *params,
                    struct dormant_sigv4_signed *out, struct dormant_error *err);
 

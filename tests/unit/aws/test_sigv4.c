@@ -21,14 +21,29 @@
 
 #include <dormant/buf.h>
 #include <dormant/json.h>
-#include "sigv4.h"
 #include <dormant/timeutil.h>
 
+#include "credentials.h"
+#include "sigv4.h"
 #include "tap.h"
 
 #define MAX_HEADERS 32
 
 static const char example_secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+/* Credentials over strings the test owns (literals, the vectors' JSON):
+ * signing only reads them, and they are never cleared. */
+static struct aws_credentials
+borrowed(const char *key_id, const char *secret, const char *token)
+{
+	struct aws_credentials c = {0};
+
+	c.access_key_id = (char *)key_id;
+	c.secret_access_key = (char *)secret;
+	c.session_token = (char *)token;
+	c.expiration = DORMANT_TIME_NONE;
+	return c;
+}
 
 static void
 test_listusers_example(void)
@@ -46,8 +61,8 @@ test_listusers_example(void)
 	        .headers = headers,
 	        .n_headers = 2,
 	};
-	const struct dormant_aws_credentials creds = {"AKIDEXAMPLE",
-	                                              example_secret, NULL};
+	const struct aws_credentials creds =
+	        borrowed("AKIDEXAMPLE", example_secret, NULL);
 	struct dormant_sigv4_params params = {.region = "us-east-1",
 	                                      .service = "iam"};
 	struct dormant_sigv4_signed s = {0};
@@ -88,8 +103,8 @@ test_listusers_example(void)
 
 	/* The same credentials with a session token: the token is signed. */
 	{
-		const struct dormant_aws_credentials tcreds = {
-		        "ASIAEXAMPLE", example_secret, "TOKEN/with+chars="};
+		const struct aws_credentials tcreds = borrowed(
+		        "ASIAEXAMPLE", example_secret, "TOKEN/with+chars=");
 
 		st = dormant_sigv4_sign(&req, &tcreds, &params, &s, &err);
 		is_int(st, DORMANT_OK, "with a token: signed");
@@ -247,11 +262,12 @@ run_case(const char *dir, const char *name)
 	struct dormant_buf ctx, reqtxt, want;
 	struct parsed_request r;
 	struct dormant_sigv4_params params = {0};
-	struct dormant_aws_credentials creds = {0};
+	struct aws_credentials creds;
 	struct dormant_sigv4_signed s = {0};
 	struct dormant_error err = {{0}};
 	cJSON *root = NULL, *c;
 	const char *region = NULL, *service = NULL, *ts = NULL;
+	const char *key_id = NULL, *secret = NULL, *token = NULL;
 	char *auth = NULL;
 	bool b;
 
@@ -267,10 +283,10 @@ run_case(const char *dir, const char *name)
 		goto out;
 	}
 	c = cJSON_GetObjectItemCaseSensitive(root, "credentials");
-	dormant_json_string(c, "access_key_id", &creds.access_key_id, NULL);
-	dormant_json_string(c, "secret_access_key", &creds.secret_access_key,
-	                    NULL);
-	dormant_json_string(c, "token", &creds.session_token, NULL);
+	dormant_json_string(c, "access_key_id", &key_id, NULL);
+	dormant_json_string(c, "secret_access_key", &secret, NULL);
+	dormant_json_string(c, "token", &token, NULL);
+	creds = borrowed(key_id, secret, token);
 	dormant_json_string(root, "region", &region, NULL);
 	dormant_json_string(root, "service", &service, NULL);
 	dormant_json_string(root, "timestamp", &ts, NULL);
