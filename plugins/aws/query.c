@@ -18,8 +18,8 @@ struct attempt {
 	const char *body;
 	size_t body_len;
 	struct aws_credentials creds;
-	struct dormant_sigv4_signed sig;
-	struct dormant_http_header headers[2 + DORMANT_SIGV4_MAX_ADDED];
+	struct aws_sigv4_signed sig;
+	struct dormant_http_header headers[2 + AWS_SIGV4_MAX_ADDED];
 };
 
 bool
@@ -68,8 +68,8 @@ prepare(void *ctx, struct dormant_http_request *req, struct dormant_error *err)
 {
 	struct attempt *a = ctx;
 	const struct aws_call *c = a->call;
-	struct dormant_sigv4_params params = {0};
-	struct dormant_sigv4_request sreq = {0};
+	struct aws_sigv4_params params = {0};
+	struct aws_sigv4_request sreq = {0};
 	enum dormant_status st;
 	size_t n = 0;
 
@@ -77,7 +77,7 @@ prepare(void *ctx, struct dormant_http_request *req, struct dormant_error *err)
 	if (st != DORMANT_OK)
 		return dormant_error_set(err, st, "interrupted");
 	aws_credentials_clear(&a->creds);
-	dormant_sigv4_signed_free(&a->sig);
+	aws_sigv4_signed_free(&a->sig);
 	st = aws_credential_source_get(c->creds, NULL, &a->creds, err);
 	if (st != DORMANT_OK)
 		return st;
@@ -94,7 +94,7 @@ prepare(void *ctx, struct dormant_http_request *req, struct dormant_error *err)
 	params.region = c->ep->region;
 	params.service = c->ep->service;
 	params.time = c->host->now(c->host);
-	st = dormant_sigv4_sign(&sreq, &a->creds, &params, &a->sig, err);
+	st = aws_sigv4_sign(&sreq, &a->creds, &params, &a->sig, err);
 	if (st != DORMANT_OK)
 		return st;
 	for (size_t i = 0; i < a->sig.n_headers; i++)
@@ -283,7 +283,7 @@ again:
 	dormant_http_response_clear(resp);
 out:
 	aws_credentials_clear(&a.creds);
-	dormant_sigv4_signed_free(&a.sig);
+	aws_sigv4_signed_free(&a.sig);
 	dormant_buf_free(&body);
 	return st;
 }

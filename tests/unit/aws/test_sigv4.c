@@ -1,4 +1,4 @@
-/* dormant: SigV4 (plugins/aws/sigv4.c) stage by stage against AWS's own
+/* dormant aws: SigV4 (plugins/aws/sigv4.c) stage by stage against AWS's own
  * vectors:
  *
  * - the IAM ListUsers example of the documentation ("Create a signed AWS
@@ -54,7 +54,7 @@ test_listusers_example(void)
 	        {"Content-Type",
 	         "application/x-www-form-urlencoded; charset=utf-8"},
 	};
-	const struct dormant_sigv4_request req = {
+	const struct aws_sigv4_request req = {
 	        .method = "GET",
 	        .path = "/",
 	        .query = "Action=ListUsers&Version=2010-05-08",
@@ -63,14 +63,14 @@ test_listusers_example(void)
 	};
 	const struct aws_credentials creds =
 	        borrowed("AKIDEXAMPLE", example_secret, NULL);
-	struct dormant_sigv4_params params = {.region = "us-east-1",
-	                                      .service = "iam"};
-	struct dormant_sigv4_signed s = {0};
+	struct aws_sigv4_params params = {.region = "us-east-1",
+	                                  .service = "iam"};
+	struct aws_sigv4_signed s = {0};
 	struct dormant_error err = {{0}};
 	enum dormant_status st;
 
 	dormant_time_parse_iso8601("2015-08-30T12:36:00Z", &params.time);
-	st = dormant_sigv4_sign(&req, &creds, &params, &s, &err);
+	st = aws_sigv4_sign(&req, &creds, &params, &s, &err);
 	is_int(st, DORMANT_OK, "ListUsers example: signed (%s)", err.msg);
 	is_str(s.canonical_request,
 	       "GET\n/\nAction=ListUsers&Version=2010-05-08\n"
@@ -99,14 +99,14 @@ test_listusers_example(void)
 	       "ListUsers example: Authorization header");
 	is_int(s.n_headers, 2, "ListUsers example: X-Amz-Date, Authorization");
 	is_str(s.headers[0].value, "20150830T123600Z", "X-Amz-Date value");
-	dormant_sigv4_signed_free(&s);
+	aws_sigv4_signed_free(&s);
 
 	/* The same credentials with a session token: the token is signed. */
 	{
 		const struct aws_credentials tcreds = borrowed(
 		        "ASIAEXAMPLE", example_secret, "TOKEN/with+chars=");
 
-		st = dormant_sigv4_sign(&req, &tcreds, &params, &s, &err);
+		st = aws_sigv4_sign(&req, &tcreds, &params, &s, &err);
 		is_int(st, DORMANT_OK, "with a token: signed");
 		ok(s.canonical_request &&
 		           strstr(s.canonical_request,
@@ -118,17 +118,17 @@ test_listusers_example(void)
 		is_int(s.n_headers, 3, "with a token: three headers to add");
 		is_str(s.headers[1].name, "X-Amz-Security-Token",
 		       "with a token: header name");
-		dormant_sigv4_signed_free(&s);
+		aws_sigv4_signed_free(&s);
 	}
 
 	/* Refusals, and no secret in the message. */
 	{
 		const struct dormant_http_header nohost[] = {{"X-A", "b"}};
-		struct dormant_sigv4_request bad = req;
+		struct aws_sigv4_request bad = req;
 
 		bad.headers = nohost;
 		bad.n_headers = 1;
-		st = dormant_sigv4_sign(&bad, &creds, &params, &s, &err);
+		st = aws_sigv4_sign(&bad, &creds, &params, &s, &err);
 		is_int(st, DORMANT_ERR_USAGE, "no Host header: refused");
 		ok(!strstr(err.msg, example_secret), "no secret in the error");
 		is_int(s.n_headers, 0, "nothing left on failure");
@@ -261,9 +261,9 @@ run_case(const char *dir, const char *name)
 {
 	struct dormant_buf ctx, reqtxt, want;
 	struct parsed_request r;
-	struct dormant_sigv4_params params = {0};
+	struct aws_sigv4_params params = {0};
 	struct aws_credentials creds;
-	struct dormant_sigv4_signed s = {0};
+	struct aws_sigv4_signed s = {0};
 	struct dormant_error err = {{0}};
 	cJSON *root = NULL, *c;
 	const char *region = NULL, *service = NULL, *ts = NULL;
@@ -307,7 +307,7 @@ run_case(const char *dir, const char *name)
 		goto out;
 	}
 	{
-		const struct dormant_sigv4_request req = {
+		const struct aws_sigv4_request req = {
 		        .method = r.method,
 		        .path = r.path,
 		        .query = r.query,
@@ -317,7 +317,7 @@ run_case(const char *dir, const char *name)
 		        .body_len = r.body_len,
 		};
 		enum dormant_status st =
-		        dormant_sigv4_sign(&req, &creds, &params, &s, &err);
+		        aws_sigv4_sign(&req, &creds, &params, &s, &err);
 
 		if (!ok(st == DORMANT_OK, "%s: signed", name)) {
 			printf("#   %s\n", err.msg);
@@ -346,7 +346,7 @@ out:
 	free(auth);
 	cJSON_Delete(root);
 	request_free(&r);
-	dormant_sigv4_signed_free(&s);
+	aws_sigv4_signed_free(&s);
 	dormant_buf_free(&ctx);
 	dormant_buf_free(&reqtxt);
 	dormant_buf_free(&want);
