@@ -91,6 +91,11 @@ aws_open(const struct dormant_host *host, void **handle,
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
+	/* The live scan reads its numbers with the typed readers of 1.1. */
+	if (!DORMANT_HOST_HAS(host, config_bool))
+		return dormant_error_set(err, DORMANT_ERR_PLUGIN,
+		                         "needs dormant's host table 1.1 or "
+		                         "later (its typed config readers)");
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return nomem(err);
@@ -271,7 +276,7 @@ aws_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 	if (a->report_file) {
 		if (scope != 0)
 			return dormant_error_set(err, DORMANT_ERR_INTERNAL,
-			                         "aws: no scope %zu", scope);
+			                         "no scope %zu", scope);
 		return list_offline(a, sink, err);
 	}
 	return aws_live_list_users(a->live, scope, sink, err);

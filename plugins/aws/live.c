@@ -2,7 +2,6 @@
  * and pacing, and the callbacks that reach IAM. */
 #include "config.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,28 +24,6 @@ nomem(struct dormant_error *err)
 {
 	return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
 	                         dormant_strerror(DORMANT_ERR_NOMEM));
-}
-
-static enum dormant_status
-number(const struct dormant_host *host, const char *key, double dflt,
-       double min, double max, double *out, struct dormant_error *err)
-{
-	const char *v = host->config(host, key);
-	char *end;
-	double d;
-
-	*out = dflt;
-	if (!v || !*v)
-		return DORMANT_OK;
-	errno = 0;
-	d = strtod(v, &end);
-	if (errno || *end || end == v || !(d >= min && d <= max))
-		return dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                         "%s = %.40s: not a number from %g to "
-		                         "%g",
-		                         key, v, min, max);
-	*out = d;
-	return DORMANT_OK;
 }
 
 static void
@@ -168,20 +145,24 @@ static enum dormant_status
 open_live(struct aws_live *a, struct dormant_error *err)
 {
 	const struct dormant_host *host = a->host;
-	double rate, parallel, accounts, wait;
+	double rate, wait;
+	long parallel, accounts;
 	enum dormant_status st;
 
-	st = number(host, "max_requests_per_second", AWS_DEFAULT_RATE, 0, 1000,
-	            &rate, err);
+	/* The host's readers (aws_open made sure it has them) word a bad
+	 * value the same way for every provider. */
+	st = host->config_double(host, "max_requests_per_second", 0, 1000,
+	                         AWS_DEFAULT_RATE, &rate, err);
 	if (st == DORMANT_OK)
-		st = number(host, "parallel_requests", AWS_PARALLEL_DEFAULT, 1,
-		            32, &parallel, err);
+		st = host->config_long(host, "parallel_requests", 1, 32,
+		                       AWS_PARALLEL_DEFAULT, &parallel, err);
 	if (st == DORMANT_OK)
-		st = number(host, "parallel_accounts",
-		            PARALLEL_ACCOUNTS_DEFAULT, 1, 1000, &accounts, err);
+		st = host->config_long(host, "parallel_accounts", 1, 1000,
+		                       PARALLEL_ACCOUNTS_DEFAULT, &accounts,
+		                       err);
 	if (st == DORMANT_OK)
-		st = number(host, "report_wait_seconds",
-		            AWS_REPORT_WAIT_DEFAULT, 1, 3600, &wait, err);
+		st = host->config_double(host, "report_wait_seconds", 1, 3600,
+		                         AWS_REPORT_WAIT_DEFAULT, &wait, err);
 	if (st != DORMANT_OK)
 		return st;
 	a->rate = rate;
@@ -399,7 +380,7 @@ aws_live_list_users(struct aws_live *a, size_t scope, struct dormant_sink *sink,
 
 	if (scope >= a->n_scopes)
 		return dormant_error_set(err, DORMANT_ERR_INTERNAL,
-		                         "aws: no scope %zu", scope);
+		                         "no scope %zu", scope);
 	if (!enter(a))
 		return dormant_error_set(err, DORMANT_ERR_CANCELLED,
 		                         "interrupted");

@@ -59,9 +59,10 @@ TESTS += tests/unit/aws/test_credential_report
 tests_unit_aws_test_credential_report_SOURCES = \
 	tests/unit/aws/test_credential_report.c $(AWS_SOURCES)
 tests_unit_aws_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(top_srcdir)/plugins/aws
+	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/core/engine
 tests_unit_aws_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_unit_aws_test_credential_report_LDADD = $(TESTLIBS) $(AWS_LIBS)
+# PROGRAMTESTLIBS for core's typed config readers (host_config.c).
+tests_unit_aws_test_credential_report_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
 
 # ... and fuzzed: `make check` replays the committed corpus.
 check_PROGRAMS += tests/fuzz/fuzz_credential_report
@@ -114,9 +115,10 @@ tests_unit_aws_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
 # driven directly (last_login, disable, credentials, errors) ...
 check_PROGRAMS += tests/unit/aws/test_live
 tests_unit_aws_test_live_SOURCES = tests/unit/aws/test_live.c $(AWS_SOURCES)
-tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws \
+	-I$(top_srcdir)/core/engine
 tests_unit_aws_test_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_unit_aws_test_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
+tests_unit_aws_test_live_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
 
 # ... and whole scans through the dormant binary.
 TESTS += tests/e2e/aws_live.test tests/e2e/aws_scan.test tests/e2e/aws_model.test

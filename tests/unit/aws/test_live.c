@@ -25,6 +25,7 @@
 
 #include "credentials.h"
 #include "endpoints.h"
+#include "host_config.h"
 #include "iam_xml.h"
 #include "query.h"
 #include "tap.h"
@@ -101,6 +102,9 @@ host_init(struct test_host *h, const char *ca, const char *roles)
 	h->host.log = host_log;
 	h->host.now = host_now;
 	h->host.cancelled = host_cancelled;
+	h->host.config_long = host_config_long;
+	h->host.config_double = host_config_double;
+	h->host.config_bool = host_config_bool;
 	h->host.ca_file = ca;
 	h->roles = roles;
 }
