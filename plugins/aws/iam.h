@@ -47,7 +47,7 @@ struct aws_account {
 	struct aws_credential_source *creds;
 	struct dormant_ratelimit *pacer; /* the account's pace, shared */
 	double rate;                     /* its requests per second */
-	const char *account;             /* 12 digits, from GetCallerIdentity */
+	const char *account;             /* 12 digits, from STS (live.c) */
 	long report_wait_ms;             /* bound on the report's generation */
 	unsigned parallel;               /* GetLoginProfile threads */
 };

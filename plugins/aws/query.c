@@ -124,8 +124,6 @@ build_body(const char *action, const char *version,
 	return st;
 }
 
-/* The permission an action needs is service:Action (IAM's and STS's
- * action names are their permission names). */
 /* Some AWS services explain a SignatureDoesNotMatch by quoting the
  * canonical request they computed, session token included: never pass
  * that part on. */
@@ -144,6 +142,8 @@ cut_quoted_request(struct aws_error_body *e)
 	}
 }
 
+/* The permission an action needs is service:Action (IAM's and STS's
+ * action names are their permission names): an AccessDenied names it. */
 static enum dormant_status
 map_error(const struct aws_call *c, const char *action,
           const struct dormant_http_response *resp, struct aws_error_body *e,
