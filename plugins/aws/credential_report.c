@@ -212,9 +212,8 @@ is_word_nocase(const char *s, const char *word)
 
 /* Reads one cell of a time or boolean column. */
 static enum dormant_status
-read_cell(const struct dormant_csv *csv, const struct parser *p,
-          enum column col, bool root, struct cell *out,
-          struct dormant_error *err)
+read_cell(const struct aws_csv *csv, const struct parser *p, enum column col,
+          bool root, struct cell *out, struct dormant_error *err)
 {
 	const char *s;
 
@@ -274,7 +273,7 @@ aws_valid_user_name(const char *s, size_t len)
  * PARTITION is aws, aws-cn or aws-us-gov; PATH is "/" or
  * "/segment/.../" of printable ASCII (IAM identifiers, "IAM ARNs"). */
 static enum dormant_status
-check_identity(const struct dormant_csv *csv, struct parser *p, bool *root,
+check_identity(const struct aws_csv *csv, struct parser *p, bool *root,
                struct dormant_error *err)
 {
 	static const char *const partitions[] = {"aws", "aws-cn", "aws-us-gov"};
@@ -395,8 +394,7 @@ keep_row(struct parser *p, const struct kept_row *r, const char *id,
 
 /* Checks one data row and, when rows are kept, keeps it. */
 static enum dormant_status
-do_row(const struct dormant_csv *csv, struct parser *p,
-       struct dormant_error *err)
+do_row(const struct aws_csv *csv, struct parser *p, struct dormant_error *err)
 {
 	struct cell cells[N_COLUMNS];
 	struct kept_row r;
@@ -494,7 +492,7 @@ deliver(struct parser *p, struct dormant_sink *sink, struct dormant_error *err)
 
 /* Maps the header's names to columns. */
 static enum dormant_status
-do_header(const struct dormant_csv *csv, struct parser *p,
+do_header(const struct aws_csv *csv, struct parser *p,
           struct dormant_error *err)
 {
 	for (int c = 0; c < N_COLUMNS; c++)
@@ -528,15 +526,15 @@ do_header(const struct dormant_csv *csv, struct parser *p,
 static enum dormant_status
 pass(struct parser *p, struct dormant_error *err)
 {
-	struct dormant_csv csv;
+	struct aws_csv csv;
 	enum dormant_status st;
 	bool more, header = true;
 	size_t rows = 0;
 
-	dormant_csv_init(&csv, p->data, p->len, MAX_FIELD, MAX_COLUMNS,
-	                 DORMANT_CSV_UTF8);
+	aws_csv_init(&csv, p->data, p->len, MAX_FIELD, MAX_COLUMNS,
+	             AWS_CSV_UTF8);
 	for (;;) {
-		st = dormant_csv_next(&csv, &more, err);
+		st = aws_csv_next(&csv, &more, err);
 		if (st != DORMANT_OK) {
 			/* The reader says "line N: ..."; keep our one prefix
 			 * style, "credential report line N: ...". */
@@ -577,7 +575,7 @@ pass(struct parser *p, struct dormant_error *err)
 		                       "credential report: empty, not even a "
 		                       "header line");
 out:
-	dormant_csv_free(&csv);
+	aws_csv_free(&csv);
 	return st;
 }
 

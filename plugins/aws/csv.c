@@ -1,4 +1,4 @@
-/* dormant: an RFC 4180 CSV reader over a buffer in memory.
+/* dormant aws: an RFC 4180 CSV reader over a buffer in memory.
  *
  * RFC 4180 section 2 is the grammar: records end with CRLF (we also take
  * a bare LF, which most Unix tools write), the last record may lack its
@@ -16,8 +16,8 @@
 #include <dormant/json.h>
 
 void
-dormant_csv_init(struct dormant_csv *csv, const char *data, size_t len,
-                 size_t max_field, size_t max_fields, unsigned flags)
+aws_csv_init(struct aws_csv *csv, const char *data, size_t len,
+             size_t max_field, size_t max_fields, unsigned flags)
 {
 	memset(csv, 0, sizeof(*csv));
 	csv->data = data;
@@ -35,7 +35,7 @@ dormant_csv_init(struct dormant_csv *csv, const char *data, size_t len,
 }
 
 void
-dormant_csv_free(struct dormant_csv *csv)
+aws_csv_free(struct aws_csv *csv)
 {
 	dormant_buf_free(&csv->text);
 	free(csv->fields);
@@ -49,7 +49,7 @@ dormant_csv_free(struct dormant_csv *csv)
 }
 
 static enum dormant_status
-fail(struct dormant_csv *csv, struct dormant_error *err, enum dormant_status st,
+fail(struct aws_csv *csv, struct dormant_error *err, enum dormant_status st,
      size_t line, const char *what, size_t field)
 {
 	csv->failed = st;
@@ -61,7 +61,7 @@ fail(struct dormant_csv *csv, struct dormant_error *err, enum dormant_status st,
 
 /* Makes room for one more field in the three parallel arrays. */
 static enum dormant_status
-grow_fields(struct dormant_csv *csv)
+grow_fields(struct aws_csv *csv)
 {
 	size_t cap;
 	const char **f;
@@ -92,7 +92,7 @@ grow_fields(struct dormant_csv *csv)
  * enforcing the field cap before anything is copied; check_nul when the
  * caller has not looked for NUL bytes itself. */
 static enum dormant_status
-append(struct dormant_csv *csv, const char *p, size_t n, bool check_nul,
+append(struct aws_csv *csv, const char *p, size_t n, bool check_nul,
        size_t *flen, struct dormant_error *err)
 {
 	enum dormant_status st;
@@ -133,7 +133,7 @@ count_lf(const char *p, size_t n)
 /* Reads one quoted field's content; csv->pos is just past the opening
  * quote and ends just past the closing one. */
 static enum dormant_status
-quoted(struct dormant_csv *csv, size_t *flen, struct dormant_error *err)
+quoted(struct aws_csv *csv, size_t *flen, struct dormant_error *err)
 {
 	size_t start_line = csv->next_line;
 	enum dormant_status st;
@@ -180,7 +180,7 @@ static const unsigned char stops[256] = {
 
 /* Reads an unquoted field up to (not including) its delimiter. */
 static enum dormant_status
-unquoted(struct dormant_csv *csv, size_t *flen, struct dormant_error *err)
+unquoted(struct aws_csv *csv, size_t *flen, struct dormant_error *err)
 {
 	const unsigned char *p = (const unsigned char *)csv->data;
 	size_t start = csv->pos, pos = csv->pos;
@@ -201,7 +201,7 @@ unquoted(struct dormant_csv *csv, size_t *flen, struct dormant_error *err)
 /* After a field: a comma (another field follows: returns true in *again),
  * a line end or the end of the input (the record is over). */
 static enum dormant_status
-delimiter(struct dormant_csv *csv, bool *again, struct dormant_error *err)
+delimiter(struct aws_csv *csv, bool *again, struct dormant_error *err)
 {
 	char c;
 
@@ -235,7 +235,7 @@ delimiter(struct dormant_csv *csv, bool *again, struct dormant_error *err)
 }
 
 enum dormant_status
-dormant_csv_next(struct dormant_csv *csv, bool *more, struct dormant_error *err)
+aws_csv_next(struct aws_csv *csv, bool *more, struct dormant_error *err)
 {
 	enum dormant_status st = DORMANT_OK;
 	bool again = true;
@@ -292,7 +292,7 @@ dormant_csv_next(struct dormant_csv *csv, bool *more, struct dormant_error *err)
 			          0);
 			goto out;
 		}
-		if ((csv->flags & DORMANT_CSV_UTF8) &&
+		if ((csv->flags & AWS_CSV_UTF8) &&
 		    !dormant_utf8_valid(csv->text.data +
 		                                csv->offsets[csv->n_fields],
 		                        flen)) {

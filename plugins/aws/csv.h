@@ -1,4 +1,4 @@
-/* dormant: a small RFC 4180 CSV reader over a buffer in memory.
+/* dormant aws: a small RFC 4180 CSV reader over a buffer in memory.
  *
  * The input is untrusted (a file a user hands us, a report a server
  * sends), so the reader caps the size of a field and the number of fields
@@ -10,17 +10,17 @@
  * the very start (spreadsheets write one). Refused: a quote inside an
  * unquoted field, anything but a comma or a line end after a closing
  * quote, an unterminated quoted field, a bare CR outside quotes, NUL bytes
- * and, with DORMANT_CSV_UTF8, bytes that are not UTF-8.
+ * and, with AWS_CSV_UTF8, bytes that are not UTF-8.
  *
- *     struct dormant_csv csv;
- *     dormant_csv_init(&csv, data, len, 4096, 256, DORMANT_CSV_UTF8);
- *     while ((st = dormant_csv_next(&csv, &more, err)) == DORMANT_OK && more)
+ *     struct aws_csv csv;
+ *     aws_csv_init(&csv, data, len, 4096, 256, AWS_CSV_UTF8);
+ *     while ((st = aws_csv_next(&csv, &more, err)) == DORMANT_OK && more)
  *             for (size_t i = 0; i < csv.n_fields; i++)
  *                     use(csv.fields[i], csv.lens[i]);
- *     dormant_csv_free(&csv);
+ *     aws_csv_free(&csv);
  */
-#ifndef DORMANT_CSV_H
-#define DORMANT_CSV_H
+#ifndef DORMANT_AWS_CSV_H
+#define DORMANT_AWS_CSV_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,15 +28,11 @@
 #include <dormant/buf.h>
 #include <dormant/status.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
 /* Refuse fields that are not well-formed UTF-8. */
-#define DORMANT_CSV_UTF8 0x1u
+#define AWS_CSV_UTF8 0x1u
 
-struct dormant_csv {
-	/* The record dormant_csv_next read last: n_fields NUL-terminated
+struct aws_csv {
+	/* The record aws_csv_next read last: n_fields NUL-terminated
 	 * strings (quotes removed, "" turned into ") and their lengths.
 	 * Owned by the reader, valid until the next call. An empty line is a
 	 * record with no fields. */
@@ -62,20 +58,16 @@ struct dormant_csv {
 /* Reads data[0..len) (not copied: it must outlive the reader). A field
  * longer than max_field bytes or a record of more than max_fields fields
  * is DORMANT_ERR_TOO_LARGE. */
-void dormant_csv_init(struct dormant_csv *csv, const char *data, size_t len,
-                      size_t max_field, size_t max_fields, unsigned flags);
+void aws_csv_init(struct aws_csv *csv, const char *data, size_t len,
+                  size_t max_field, size_t max_fields, unsigned flags);
 
 /* Reads the next record. *more is false (and the status OK) at the end of
  * the input. Errors (DORMANT_ERR_PARSE, _TOO_LARGE, _NOMEM) start with
  * "line N: "; after one, the reader keeps returning that status. */
-enum dormant_status dormant_csv_next(struct dormant_csv *csv, bool *more,
-                                     struct dormant_error *err);
+enum dormant_status aws_csv_next(struct aws_csv *csv, bool *more,
+                                 struct dormant_error *err);
 
 /* Releases what the reader allocated (not the input). */
-void dormant_csv_free(struct dormant_csv *csv);
+void aws_csv_free(struct aws_csv *csv);
 
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* DORMANT_CSV_H */
+#endif /* DORMANT_AWS_CSV_H */

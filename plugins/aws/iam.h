@@ -28,7 +28,7 @@
 #include <dormant/ratelimit.h>
 #include <dormant/status.h>
 
-#include "creds.h"
+#include "credentials.h"
 #include "endpoints.h"
 
 /* IAM throttles each account's calls but AWS does not publish the rate
@@ -44,10 +44,10 @@
 struct aws_account {
 	const struct dormant_host *host;
 	const struct aws_endpoint *iam;
-	struct aws_creds_provider *creds;
+	struct aws_credential_source *creds;
 	struct dormant_ratelimit *pacer; /* the account's pace, shared */
 	double rate;                     /* its requests per second */
-	const char *account;             /* 12 digits, from GetCallerIdentity */
+	const char *account;             /* 12 digits, from STS (live.c) */
 	long report_wait_ms;             /* bound on the report's generation */
 	unsigned parallel;               /* GetLoginProfile threads */
 };

@@ -545,28 +545,11 @@ aws_iam_parse_delete_login_profile(const char *body, size_t len,
 
 /* ---- STS ---- */
 
-void
-aws_sts_creds_clear(struct aws_sts_creds *c)
-{
-	if (!c)
-		return;
-	free(c->access_key_id);
-	if (c->secret_access_key) {
-		dormant_wipe(c->secret_access_key,
-		             strlen(c->secret_access_key));
-		free(c->secret_access_key);
-	}
-	if (c->session_token) {
-		dormant_wipe(c->session_token, strlen(c->session_token));
-		free(c->session_token);
-	}
-	memset(c, 0, sizeof(*c));
-}
-
 struct assume_doc {
 	struct doc d;
-	struct aws_sts_creds *c;
+	struct aws_credentials *c;
 	bool have_expiration;
+	char arn[AWS_ARN_MAX + 1]; /* AssumedRoleUser/Arn, "" if none */
 };
 
 static enum dormant_status
@@ -615,18 +598,20 @@ assume_end(void *ctx, const char *path, const char *text, size_t len,
 		                  &a->c->expiration, err);
 	}
 	if (strcmp(rel, "AssumeRoleResult/AssumedRoleUser/Arn") == 0)
-		return copy_text(&a->d, "Arn", text, len,
-		                 a->c->assumed_role_arn,
-		                 sizeof(a->c->assumed_role_arn), err);
+		return copy_text(&a->d, "Arn", text, len, a->arn,
+		                 sizeof(a->arn), err);
 	return DORMANT_OK;
 }
 
 enum dormant_status
 aws_sts_parse_assume_role(const char *body, size_t len,
-                          struct aws_sts_creds *out, struct dormant_error *err)
+                          struct aws_credentials *out,
+                          struct dormant_error *err)
 {
-	struct assume_doc a = {
-	        {"AssumeRoleResponse", "STS AssumeRole answer"}, out, false};
+	struct assume_doc a = {{"AssumeRoleResponse", "STS AssumeRole answer"},
+	                       out,
+	                       false,
+	                       ""};
 	enum dormant_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -640,8 +625,13 @@ aws_sts_parse_assume_role(const char *body, size_t len,
 		st = bad_value(&a.d, "SessionToken", "is missing", err);
 	if (st == DORMANT_OK && !a.have_expiration)
 		st = bad_value(&a.d, "Expiration", "is missing", err);
+	if (st == DORMANT_OK &&
+	    aws_credentials_set_identity(out, a.arn) != DORMANT_OK)
+		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s: %s",
+		                       a.d.what,
+		                       dormant_strerror(DORMANT_ERR_NOMEM));
 	if (st != DORMANT_OK)
-		aws_sts_creds_clear(out);
+		aws_credentials_clear(out);
 	return st;
 }
 

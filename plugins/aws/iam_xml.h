@@ -22,6 +22,7 @@
 #include <dormant/status.h>
 
 #include "credential_report.h"
+#include "credentials.h"
 
 /* IAM quotas: a user name has at most 64 characters, a path 512; an ARN
  * is "arn:aws-us-gov:iam::123456789012:user" + path + name. */
@@ -98,20 +99,11 @@ enum dormant_status
 aws_iam_parse_delete_login_profile(const char *body, size_t len,
                                    struct dormant_error *err);
 
-/* Temporary credentials from STS. Strings owned; aws_sts_creds_clear
- * wipes and frees them. */
-struct aws_sts_creds {
-	char *access_key_id;
-	char *secret_access_key;
-	char *session_token;
-	int64_t expiration;
-	char assumed_role_arn[AWS_ARN_MAX + 1];
-};
-
-void aws_sts_creds_clear(struct aws_sts_creds *c);
-
+/* AssumeRole: the role's temporary credentials into out (zeroed first;
+ * cleared again on failure), with whose they are (AssumedRoleUser/Arn,
+ * aws_credentials_set_identity). */
 enum dormant_status aws_sts_parse_assume_role(const char *body, size_t len,
-                                              struct aws_sts_creds *out,
+                                              struct aws_credentials *out,
                                               struct dormant_error *err);
 
 /* GetCallerIdentity: the 12-digit Account and the caller's Arn. */

@@ -9,8 +9,12 @@ AWS_SOURCES = \
 	plugins/aws/credential_report.h \
 	plugins/aws/credentials.c \
 	plugins/aws/credentials.h \
-	plugins/aws/creds.c \
-	plugins/aws/creds.h \
+	plugins/aws/credentials_assume_role.c \
+	plugins/aws/credentials_cache.c \
+	plugins/aws/credentials_container_imds.c \
+	plugins/aws/credentials_environment.c \
+	plugins/aws/credentials_process.c \
+	plugins/aws/credentials_profile.c \
 	plugins/aws/csv.c \
 	plugins/aws/csv.h \
 	plugins/aws/endpoints.c \
@@ -19,16 +23,14 @@ AWS_SOURCES = \
 	plugins/aws/iam.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
-	plugins/aws/profile.c \
-	plugins/aws/profile.h \
+	plugins/aws/live.c \
+	plugins/aws/live.h \
 	plugins/aws/query.c \
 	plugins/aws/query.h \
+	plugins/aws/shared_config.c \
+	plugins/aws/shared_config.h \
 	plugins/aws/sigv4.c \
 	plugins/aws/sigv4.h \
-	plugins/aws/sources.c \
-	plugins/aws/sources.h \
-	plugins/aws/sts.c \
-	plugins/aws/sts.h \
 	plugins/aws/xml.c \
 	plugins/aws/xml.h
 AWS_CFLAGS = $(CJSON_CFLAGS) $(EXPAT_CFLAGS)
@@ -57,9 +59,10 @@ TESTS += tests/unit/aws/test_credential_report
 tests_unit_aws_test_credential_report_SOURCES = \
 	tests/unit/aws/test_credential_report.c $(AWS_SOURCES)
 tests_unit_aws_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(top_srcdir)/plugins/aws
+	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/core/engine
 tests_unit_aws_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_unit_aws_test_credential_report_LDADD = $(TESTLIBS) $(AWS_LIBS)
+# PROGRAMTESTLIBS for core's typed config readers (host_config.c).
+tests_unit_aws_test_credential_report_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
 
 # ... and fuzzed: `make check` replays the committed corpus.
 check_PROGRAMS += tests/fuzz/fuzz_credential_report
@@ -84,6 +87,8 @@ tests_fuzz_fuzz_iam_xml_SOURCES = \
 	tests/fuzz/replay.c \
 	plugins/aws/authz.c \
 	plugins/aws/authz.h \
+	plugins/aws/credentials_cache.c \
+	plugins/aws/credentials.h \
 	plugins/aws/iam_xml.c \
 	plugins/aws/iam_xml.h \
 	plugins/aws/credential_report.c \
@@ -110,9 +115,10 @@ tests_unit_aws_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
 # driven directly (last_login, disable, credentials, errors) ...
 check_PROGRAMS += tests/unit/aws/test_live
 tests_unit_aws_test_live_SOURCES = tests/unit/aws/test_live.c $(AWS_SOURCES)
-tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
+tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws \
+	-I$(top_srcdir)/core/engine
 tests_unit_aws_test_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
-tests_unit_aws_test_live_LDADD = $(TESTLIBS) $(AWS_LIBS)
+tests_unit_aws_test_live_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
 
 # ... and whole scans through the dormant binary.
 TESTS += tests/e2e/aws_live.test tests/e2e/aws_scan.test tests/e2e/aws_model.test
@@ -147,13 +153,13 @@ tests_unit_aws_test_authz_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws
 tests_unit_aws_test_authz_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_unit_aws_test_authz_LDADD = $(TESTLIBS) $(AWS_LIBS)
 
-# The AWS shared config and credentials files (plugins/aws/profile.c),
+# The AWS shared config and credentials files (plugins/aws/shared_config.c),
 # fuzzed.
 check_PROGRAMS += tests/fuzz/fuzz_aws_profile
 TESTS += tests/fuzz/aws_profile.test
 tests_fuzz_fuzz_aws_profile_SOURCES = tests/fuzz/fuzz_aws_profile.c \
 	tests/fuzz/replay.c tests/fuzz/fuzz_tmp.h \
-	plugins/aws/profile.c plugins/aws/profile.h
+	plugins/aws/shared_config.c plugins/aws/shared_config.h
 tests_fuzz_fuzz_aws_profile_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/tests/fuzz
 tests_fuzz_fuzz_aws_profile_CFLAGS = $(TESTCFLAGS)

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include <dormant/buf.h>
-#include "sigv4.h"
 
 #include "query.h"
+#include "sigv4.h"
 
 /* The body of a Query request is small; a cap still bounds a bug. */
 #define BODY_MAX ((size_t)64 << 10)
@@ -17,9 +17,9 @@ struct attempt {
 	const struct aws_call *call;
 	const char *body;
 	size_t body_len;
-	struct aws_creds creds;
-	struct dormant_sigv4_signed sig;
-	struct dormant_http_header headers[2 + DORMANT_SIGV4_MAX_ADDED];
+	struct aws_credentials creds;
+	struct aws_sigv4_signed sig;
+	struct dormant_http_header headers[2 + AWS_SIGV4_MAX_ADDED];
 };
 
 bool
@@ -68,18 +68,17 @@ prepare(void *ctx, struct dormant_http_request *req, struct dormant_error *err)
 {
 	struct attempt *a = ctx;
 	const struct aws_call *c = a->call;
-	struct dormant_aws_credentials view;
-	struct dormant_sigv4_params params = {0};
-	struct dormant_sigv4_request sreq = {0};
+	struct aws_sigv4_params params = {0};
+	struct aws_sigv4_request sreq = {0};
 	enum dormant_status st;
 	size_t n = 0;
 
 	st = dormant_ratelimit_wait(c->pacer, c->host);
 	if (st != DORMANT_OK)
 		return dormant_error_set(err, st, "interrupted");
-	aws_creds_clear(&a->creds);
-	dormant_sigv4_signed_free(&a->sig);
-	st = aws_creds_provider_get(c->creds, NULL, &a->creds, err);
+	aws_credentials_clear(&a->creds);
+	aws_sigv4_signed_free(&a->sig);
+	st = aws_credential_source_get(c->creds, NULL, &a->creds, err);
 	if (st != DORMANT_OK)
 		return st;
 	a->headers[n++] = (struct dormant_http_header){"Host", c->ep->host};
@@ -95,8 +94,7 @@ prepare(void *ctx, struct dormant_http_request *req, struct dormant_error *err)
 	params.region = c->ep->region;
 	params.service = c->ep->service;
 	params.time = c->host->now(c->host);
-	view = aws_creds_view(&a->creds);
-	st = dormant_sigv4_sign(&sreq, &view, &params, &a->sig, err);
+	st = aws_sigv4_sign(&sreq, &a->creds, &params, &a->sig, err);
 	if (st != DORMANT_OK)
 		return st;
 	for (size_t i = 0; i < a->sig.n_headers; i++)
@@ -126,8 +124,6 @@ build_body(const char *action, const char *version,
 	return st;
 }
 
-/* The permission an action needs is service:Action (IAM's and STS's
- * action names are their permission names). */
 /* Some AWS services explain a SignatureDoesNotMatch by quoting the
  * canonical request they computed, session token included: never pass
  * that part on. */
@@ -146,6 +142,8 @@ cut_quoted_request(struct aws_error_body *e)
 	}
 }
 
+/* The permission an action needs is service:Action (IAM's and STS's
+ * action names are their permission names): an AccessDenied names it. */
 static enum dormant_status
 map_error(const struct aws_call *c, const char *action,
           const struct dormant_http_response *resp, struct aws_error_body *e,
@@ -192,7 +190,7 @@ map_error(const struct aws_call *c, const char *action,
 		                         "%s:%s: %s: the credentials (%s) were "
 		                         "refused: %.300s",
 		                         svc, action, e->code,
-		                         aws_creds_provider_name(c->creds),
+		                         aws_credential_source_name(c->creds),
 		                         e->message);
 	return dormant_error_set(err,
 	                         strcmp(e->code, "NoSuchEntity") == 0
@@ -278,14 +276,14 @@ again:
 	if (!refreshed && strcmp(aerr->code, "ExpiredToken") == 0) {
 		/* Our clock said they were fresh; the server knows better. */
 		refreshed = true;
-		aws_creds_provider_invalidate(call->creds);
+		aws_credential_source_invalidate(call->creds);
 		goto again;
 	}
 	st = map_error(call, action, resp, aerr, st, err);
 	dormant_http_response_clear(resp);
 out:
-	aws_creds_clear(&a.creds);
-	dormant_sigv4_signed_free(&a.sig);
+	aws_credentials_clear(&a.creds);
+	aws_sigv4_signed_free(&a.sig);
 	dormant_buf_free(&body);
 	return st;
 }

@@ -7,11 +7,11 @@
  * <ErrorResponse> with a Code (IAM API Reference, "Common Errors").
  *
  * Each attempt is paced and signed afresh (the signature covers the time
- * and must be less than 5 minutes old), with credentials the provider
- * refreshes when due. Throttling that AWS sends as HTTP 400 (Throttling,
- * RequestLimitExceeded, ...) is retried like 429 and 503. An ExpiredToken
- * answer makes the provider fetch new credentials, then the call is tried
- * once more.
+ * and must be less than 5 minutes old), with credentials their source
+ * refreshes when due (credentials.h). Throttling that AWS sends as HTTP
+ * 400 (Throttling, RequestLimitExceeded, ...) is retried like 429 and
+ * 503. An ExpiredToken answer makes the source fetch new credentials,
+ * then the call is tried once more.
  */
 #ifndef DORMANT_AWS_QUERY_H
 #define DORMANT_AWS_QUERY_H
@@ -23,7 +23,7 @@
 #include <dormant/ratelimit.h>
 #include <dormant/status.h>
 
-#include "creds.h"
+#include "credentials.h"
 #include "endpoints.h"
 #include "iam_xml.h"
 
@@ -40,7 +40,7 @@ struct aws_call {
 	struct dormant_http *http;
 	const struct dormant_host *host;
 	const struct aws_endpoint *ep;
-	struct aws_creds_provider *creds;
+	struct aws_credential_source *creds;
 	struct dormant_ratelimit *pacer; /* the account's pace; NULL: none */
 };
 

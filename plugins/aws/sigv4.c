@@ -1,4 +1,4 @@
-/* dormant: AWS Signature Version 4 (see plugins/aws/sigv4.h).
+/* dormant aws: AWS Signature Version 4 (see sigv4.h).
  *
  * Rules, from the IAM User Guide, "Elements of an AWS API request
  * signature" and "Create a signed AWS API request"
@@ -27,8 +27,10 @@
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
 #include <dormant/http.h>
-#include "sigv4.h"
 #include <dormant/timeutil.h>
+
+#include "credentials.h"
+#include "sigv4.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 
@@ -166,8 +168,8 @@ out:
 }
 
 static enum dormant_status
-append_canonical_uri(const struct dormant_sigv4_request *req,
-                     const struct dormant_sigv4_params *params,
+append_canonical_uri(const struct aws_sigv4_request *req,
+                     const struct aws_sigv4_params *params,
                      struct dormant_buf *creq)
 {
 	const char *path = req->path && *req->path ? req->path : "/";
@@ -324,7 +326,7 @@ token_name(const char *s)
 /* Canonical headers and the signed header list. The request's own
  * headers come first, then the ones signing adds (x-amz-date, ...). */
 static enum dormant_status
-append_headers(const struct dormant_sigv4_request *req,
+append_headers(const struct aws_sigv4_request *req,
                const struct dormant_http_header *added, size_t n_added,
                struct dormant_buf *creq, struct dormant_buf *signed_names,
                struct dormant_error *err)
@@ -416,7 +418,7 @@ format_amz_date(int64_t t, char out[17])
 }
 
 void
-dormant_sigv4_signed_free(struct dormant_sigv4_signed *s)
+aws_sigv4_signed_free(struct aws_sigv4_signed *s)
 {
 	if (!s)
 		return;
@@ -431,13 +433,13 @@ dormant_sigv4_signed_free(struct dormant_sigv4_signed *s)
 }
 
 enum dormant_status
-dormant_sigv4_sign(const struct dormant_sigv4_request *req,
-                   const struct dormant_aws_credentials *creds,
-                   const struct dormant_sigv4_params *params,
-                   struct dormant_sigv4_signed *out, struct dormant_error *err)
+aws_sigv4_sign(const struct aws_sigv4_request *req,
+               const struct aws_credentials *creds,
+               const struct aws_sigv4_params *params,
+               struct aws_sigv4_signed *out, struct dormant_error *err)
 {
 	struct dormant_buf creq, names, sts, key_text;
-	struct dormant_http_header added[DORMANT_SIGV4_MAX_ADDED];
+	struct dormant_http_header added[AWS_SIGV4_MAX_ADDED];
 	unsigned char k[DORMANT_SHA256_LEN], sig[DORMANT_SHA256_LEN];
 	char date[9], creq_hash[65];
 	size_t n_added = 0, n_signed;
@@ -560,6 +562,6 @@ out:
 	dormant_buf_free(&sts);
 	dormant_buf_free(&key_text);
 	if (st != DORMANT_OK)
-		dormant_sigv4_signed_free(out);
+		aws_sigv4_signed_free(out);
 	return st;
 }

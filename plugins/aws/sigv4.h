@@ -1,4 +1,4 @@
-/* dormant: AWS Signature Version 4 (header signing), over OpenSSL.
+/* dormant aws: AWS Signature Version 4 (header signing), over OpenSSL.
  *
  * The algorithm is AWS's, as the IAM User Guide describes it in "Create a
  * signed AWS API request" (reference_sigv-create-signed-request):
@@ -15,10 +15,10 @@
  * Every stage is returned so that tests can compare each one with AWS's
  * published test suite byte for byte (aws-c-auth's
  * aws-signing-test-suite/v4, and the IAM ListUsers example of the
- * documentation). Any AWS-speaking provider can sign with it.
+ * documentation).
  */
-#ifndef DORMANT_SIGV4_H
-#define DORMANT_SIGV4_H
+#ifndef DORMANT_AWS_SIGV4_H
+#define DORMANT_AWS_SIGV4_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,19 +27,12 @@
 #include <dormant/http.h>
 #include <dormant/status.h>
 
-#ifdef __cplusplus
-extern "C" {
-#endif
+/* Credentials to sign with (credentials.h): access_key_id,
+ * secret_access_key and session_token (NULL or "" for long-term access
+ * keys) are read; the caller keeps them alive for the call. */
+struct aws_credentials;
 
-/* Credentials to sign with. Not owned: the caller keeps them alive for
- * the call. session_token is NULL (or "") for long-term access keys. */
-struct dormant_aws_credentials {
-	const char *access_key_id;
-	const char *secret_access_key;
-	const char *session_token;
-};
-
-struct dormant_sigv4_params {
+struct aws_sigv4_params {
 	const char *region;  /* "us-east-1" */
 	const char *service; /* "iam", "sts" */
 	int64_t time;        /* signing time, seconds since the epoch (UTC) */
@@ -57,7 +50,7 @@ struct dormant_sigv4_params {
  * path raw (it is percent-encoded here), the query either raw or already
  * percent-encoded (both are decoded, then encoded the canonical way).
  * headers must include Host. */
-struct dormant_sigv4_request {
+struct aws_sigv4_request {
 	const char *method;
 	const char *path;  /* NULL: "/" */
 	const char *query; /* the part after '?', NULL for none */
@@ -67,12 +60,12 @@ struct dormant_sigv4_request {
 	size_t body_len;
 };
 
-#define DORMANT_SIGV4_MAX_ADDED 4
+#define AWS_SIGV4_MAX_ADDED 4
 
 /* What signing produced. Everything is owned by the struct and released
  * (and wiped: the canonical request holds the session token) by
- * dormant_sigv4_signed_free. Start it zeroed. */
-struct dormant_sigv4_signed {
+ * aws_sigv4_signed_free. Start it zeroed. */
+struct aws_sigv4_signed {
 	char *canonical_request;
 	char *string_to_sign;
 	char *authorization; /* the Authorization header's value */
@@ -83,23 +76,19 @@ struct dormant_sigv4_signed {
 	 * X-Amz-Security-Token (temporary credentials), x-amz-content-sha256
 	 * (sign_body), Authorization. Values point into this struct and into
 	 * the credentials. */
-	struct dormant_http_header headers[DORMANT_SIGV4_MAX_ADDED];
+	struct dormant_http_header headers[AWS_SIGV4_MAX_ADDED];
 	size_t n_headers;
 };
 
 /* Signs req. DORMANT_ERR_USAGE for a request that cannot be signed (no
  * Host header, empty key, a header name that is not a token), NOMEM. The
  * error message never holds a credential. */
-enum dormant_status
-dormant_sigv4_sign(const struct dormant_sigv4_request *req,
-                   const struct dormant_aws_credentials *creds,
-                   const struct dormant_sigv4_params *params,
-                   struct dormant_sigv4_signed *out, struct dormant_error *err);
+enum dormant_status aws_sigv4_sign(const struct aws_sigv4_request *req,
+                                   const struct aws_credentials *creds,
+                                   const struct aws_sigv4_params *params,
+                                   struct aws_sigv4_signed *out,
+                                   struct dormant_error *err);
 
-void dormant_sigv4_signed_free(struct dormant_sigv4_signed *s);
+void aws_sigv4_signed_free(struct aws_sigv4_signed *s);
 
-#ifdef __cplusplus
-}
-#endif
-
-#endif /* DORMANT_SIGV4_H */
+#endif /* DORMANT_AWS_SIGV4_H */

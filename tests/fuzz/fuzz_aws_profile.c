@@ -1,5 +1,5 @@
 /* dormant: fuzz target for the AWS shared config and credentials file
- * reader (plugins/aws/profile.c), the files that hold access keys.
+ * reader (plugins/aws/shared_config.c), the files that hold access keys.
  *
  * The input is both files: the credentials file, then, after the first
  * "\n--\n" line, the config file (none without it). They are written to
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fuzz_tmp.h"
-#include "profile.h"
+#include "shared_config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct aws_error_body eb;
 	struct aws_iam_page page;
 	struct aws_iam_user u;
-	struct aws_sts_creds c;
+	struct aws_credentials c;
 	enum aws_report_state state;
 	char account[13], arn[AWS_ARN_MAX + 1];
 	int64_t t;
@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	             &err);
 	err.msg[0] = '\0';
 	must_say_why(aws_sts_parse_assume_role(copy, size, &c, &err), &err);
-	aws_sts_creds_clear(&c);
+	aws_credentials_clear(&c);
 	err.msg[0] = '\0';
 	must_say_why(
 	        aws_sts_parse_caller_identity(copy, size, account, arn, &err),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <dormant/timeutil.h>
 
 #include "credential_report.h"
+#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider aws_LTX_dormant_provider;
@@ -170,6 +172,7 @@ struct test_host {
 	struct dormant_host host;
 	const char *report_file;
 	const char *details_file;
+	const char *rate; /* max_requests_per_second */
 	char log[2048];
 	int info_lines;
 };
@@ -183,6 +186,8 @@ host_config(const struct dormant_host *host, const char *key)
 		return h->report_file;
 	if (strcmp(key, "authorization_details_file") == 0)
 		return h->details_file;
+	if (strcmp(key, "max_requests_per_second") == 0)
+		return h->rate;
 	return NULL;
 }
 
@@ -230,6 +235,10 @@ host_init(struct test_host *h, const char *report_file)
 	h->host.log = host_log;
 	h->host.now = host_now;
 	h->host.cancelled = host_cancelled;
+	/* Core's own readers: their wording is what a user sees. */
+	h->host.config_long = core_host_config_long;
+	h->host.config_double = core_host_config_double;
+	h->host.config_bool = core_host_config_bool;
 	h->report_file = report_file;
 }
 
@@ -739,6 +748,27 @@ test_module(void)
 	           strstr(err.msg, "EC2 instance metadata: disabled"),
 	   "open: the message lists what was tried: %s", err.msg);
 	ok(handle == NULL, "open failed: no handle");
+
+	/* A bad number: the host's wording, no "aws: " of our own. */
+	host_init(&h, NULL);
+	h.rate = "fast";
+	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_CONFIG,
+	       "open live, max_requests_per_second = fast: config error");
+	is_str(err.msg,
+	       "[aws] max_requests_per_second = \"fast\": not a number from "
+	       "0 to 1000",
+	       "... in the host's words");
+	ok(handle == NULL, "... and no handle");
+
+	/* A 1.0 host table has no typed readers: refused, saying why. */
+	host_init(&h, NULL);
+	h.host.struct_size = offsetof(struct dormant_host, request_timeout_ms);
+	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_PLUGIN,
+	       "open with a 1.0 host table: plugin error");
+	ok(strstr(err.msg, "host table 1.1 or later") != NULL,
+	   "... naming the host table it needs: %s", err.msg);
+	ok(handle == NULL, "... and no handle");
+	memset(&err, 0, sizeof(err));
 
 	snprintf(path, sizeof(path), "%s/examples/aws/credential-report.csv",
 	         srcdir ? srcdir : "..");

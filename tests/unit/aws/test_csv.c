@@ -1,4 +1,4 @@
-/* dormant: the RFC 4180 CSV reader (plugins/aws/csv.c). */
+/* dormant aws: the RFC 4180 CSV reader (plugins/aws/csv.c). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,16 +15,15 @@ static enum dormant_status
 read_all(const char *s, size_t len, size_t max_field, size_t max_fields,
          unsigned flags, char *out, size_t outsz, struct dormant_error *err)
 {
-	struct dormant_csv csv;
+	struct aws_csv csv;
 	enum dormant_status st;
 	bool more;
 	size_t o = 0;
 
 	out[0] = '\0';
 	err->msg[0] = '\0';
-	dormant_csv_init(&csv, s, len, max_field, max_fields, flags);
-	while ((st = dormant_csv_next(&csv, &more, err)) == DORMANT_OK &&
-	       more) {
+	aws_csv_init(&csv, s, len, max_field, max_fields, flags);
+	while ((st = aws_csv_next(&csv, &more, err)) == DORMANT_OK && more) {
 		for (size_t i = 0; i < csv.n_fields; i++) {
 			int n = snprintf(out + o, outsz - o, "%s%s",
 			                 i ? "|" : "", csv.fields[i]);
@@ -39,7 +38,7 @@ read_all(const char *s, size_t len, size_t max_field, size_t max_fields,
 		out[o++] = ';';
 		out[o] = '\0';
 	}
-	dormant_csv_free(&csv);
+	aws_csv_free(&csv);
 	return st;
 }
 
@@ -69,42 +68,42 @@ static void
 test_line_numbers(void)
 {
 	static const char s[] = "a,b\n\"x\ny\",z\nlast,one";
-	struct dormant_csv csv;
+	struct aws_csv csv;
 	struct dormant_error err;
 	bool more;
 
-	dormant_csv_init(&csv, s, sizeof(s) - 1, 100, 10, 0);
-	dormant_csv_next(&csv, &more, &err);
+	aws_csv_init(&csv, s, sizeof(s) - 1, 100, 10, 0);
+	aws_csv_next(&csv, &more, &err);
 	is_int(csv.line, 1, "first record on line 1");
-	dormant_csv_next(&csv, &more, &err);
+	aws_csv_next(&csv, &more, &err);
 	is_int(csv.line, 2, "second record on line 2");
 	is_str(csv.fields[0], "x\ny", "a line feed inside quotes is data");
-	dormant_csv_next(&csv, &more, &err);
+	aws_csv_next(&csv, &more, &err);
 	is_int(csv.line, 4, "third record on line 4 (after a quoted LF)");
 	ok(more && csv.n_fields == 2, "last record without a line end");
-	is_int(dormant_csv_next(&csv, &more, &err), DORMANT_OK, "end: OK");
+	is_int(aws_csv_next(&csv, &more, &err), DORMANT_OK, "end: OK");
 	ok(!more, "end: no more records");
-	is_int(dormant_csv_next(&csv, &more, &err), DORMANT_OK,
+	is_int(aws_csv_next(&csv, &more, &err), DORMANT_OK,
 	       "end stays the end");
 	ok(!more, "still no more records");
-	dormant_csv_free(&csv);
+	aws_csv_free(&csv);
 }
 
 static void
 test_sticky_error(void)
 {
 	static const char s[] = "a\"b\nc\n";
-	struct dormant_csv csv;
+	struct aws_csv csv;
 	struct dormant_error err;
 	bool more;
 
-	dormant_csv_init(&csv, s, sizeof(s) - 1, 100, 10, 0);
-	is_int(dormant_csv_next(&csv, &more, &err), DORMANT_ERR_PARSE,
+	aws_csv_init(&csv, s, sizeof(s) - 1, 100, 10, 0);
+	is_int(aws_csv_next(&csv, &more, &err), DORMANT_ERR_PARSE,
 	       "bad record fails");
-	is_int(dormant_csv_next(&csv, &more, &err), DORMANT_ERR_PARSE,
+	is_int(aws_csv_next(&csv, &more, &err), DORMANT_ERR_PARSE,
 	       "and the reader stays failed");
 	ok(!more, "with no record");
-	dormant_csv_free(&csv);
+	aws_csv_free(&csv);
 }
 
 static void
@@ -160,16 +159,16 @@ main(void)
 	      "line 1: carriage return not followed by a line feed", "bare CR");
 	FAILS("a,b\nc,d\0e\n", 0, DORMANT_ERR_PARSE,
 	      "line 2: field 2: NUL byte", "NUL byte");
-	FAILS("a\n\xff\xfe\n", DORMANT_CSV_UTF8, DORMANT_ERR_PARSE,
+	FAILS("a\n\xff\xfe\n", AWS_CSV_UTF8, DORMANT_ERR_PARSE,
 	      "line 2: field 1: not valid UTF-8", "invalid UTF-8");
 	CHECK("a\n\xff\xfe\n", "a;\xff\xfe;",
 	      "bytes are bytes without the flag");
 	/* Past the eight-bytes-at-a-time ASCII scan of the UTF-8 check. */
-	FAILS("abcdefghijklmnop\xc3\n", DORMANT_CSV_UTF8, DORMANT_ERR_PARSE,
+	FAILS("abcdefghijklmnop\xc3\n", AWS_CSV_UTF8, DORMANT_ERR_PARSE,
 	      "line 1: field 1: not valid UTF-8",
 	      "truncated UTF-8 after 16 ASCII bytes");
-	FAILS("abcdefgh\xed\xa0\x80ijklmnop\n", DORMANT_CSV_UTF8,
-	      DORMANT_ERR_PARSE, "line 1: field 1: not valid UTF-8",
+	FAILS("abcdefgh\xed\xa0\x80ijklmnop\n", AWS_CSV_UTF8, DORMANT_ERR_PARSE,
+	      "line 1: field 1: not valid UTF-8",
 	      "a surrogate after 8 ASCII bytes");
 	FAILS("x,\"abc\0def\"\n", 0, DORMANT_ERR_PARSE,
 	      "line 1: field 2: NUL byte", "NUL byte in a quoted field");

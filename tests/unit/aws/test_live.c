@@ -23,8 +23,9 @@
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
-#include "creds.h"
+#include "credentials.h"
 #include "endpoints.h"
+#include "host_config.h"
 #include "iam_xml.h"
 #include "query.h"
 #include "tap.h"
@@ -101,6 +102,9 @@ host_init(struct test_host *h, const char *ca, const char *roles)
 	h->host.log = host_log;
 	h->host.now = host_now;
 	h->host.cancelled = host_cancelled;
+	h->host.config_long = core_host_config_long;
+	h->host.config_double = core_host_config_double;
+	h->host.config_bool = core_host_config_bool;
 	h->host.ca_file = ca;
 	h->roles = roles;
 }
@@ -209,12 +213,12 @@ test_callbacks(const char *ca, int64_t now)
 /* The mock is as strict as IAM: the Query layer with wrong credentials
  * or a wrong clock gets the real error codes. */
 static enum dormant_status
-call_with(const char *url, const char *ca, const struct aws_creds *creds,
+call_with(const char *url, const char *ca, const struct aws_credentials *creds,
           int64_t skew, struct aws_error_body *e, struct dormant_error *err)
 {
 	struct test_host h;
 	struct aws_endpoint ep;
-	struct aws_creds_provider *prov = NULL;
+	struct aws_credential_source *prov = NULL;
 	struct dormant_http *http = NULL;
 	struct dormant_http_response resp = {0};
 	struct aws_call call;
@@ -225,8 +229,8 @@ call_with(const char *url, const char *ca, const struct aws_creds *creds,
 	memset(e, 0, sizeof(*e));
 	st = aws_endpoint_parse(url, "us-east-1", "iam", false, &ep, err);
 	if (st == DORMANT_OK)
-		st = aws_creds_provider_static("test keys", &h.host, creds,
-		                               &prov, err);
+		st = aws_credential_source_static("test keys", &h.host, creds,
+		                                  &prov, err);
 	if (st == DORMANT_OK)
 		st = aws_http_new(&h.host, 0, 1, &http, err);
 	if (st != DORMANT_OK)
@@ -238,19 +242,19 @@ call_with(const char *url, const char *ca, const struct aws_creds *creds,
 out:
 	dormant_http_response_clear(&resp);
 	dormant_http_free(http);
-	aws_creds_provider_free(prov);
+	aws_credential_source_free(prov);
 	return st;
 }
 
 static void
 test_strict_mock(const char *url, const char *ca)
 {
-	struct aws_creds c;
+	struct aws_credentials c;
 	struct aws_error_body e;
 	struct dormant_error err = {{0}};
 	enum dormant_status st;
 
-	aws_creds_set(&c, BASE_KEY, BASE_SECRET, NULL, DORMANT_TIME_NONE);
+	aws_credentials_set(&c, BASE_KEY, BASE_SECRET, NULL, DORMANT_TIME_NONE);
 	st = call_with(url, ca, &c, 0, &e, &err);
 	is_int(st, DORMANT_OK, "right key, right clock: accepted (%s)",
 	       err.msg);
@@ -259,20 +263,21 @@ test_strict_mock(const char *url, const char *ca)
 	is_str(e.code, "SignatureDoesNotMatch", "... as SignatureDoesNotMatch");
 	ok(strstr(err.msg, "Signature expired") != NULL, "... expired: %s",
 	   err.msg);
-	aws_creds_clear(&c);
+	aws_credentials_clear(&c);
 
-	aws_creds_set(&c, BASE_KEY, "wrong-secret", NULL, DORMANT_TIME_NONE);
+	aws_credentials_set(&c, BASE_KEY, "wrong-secret", NULL,
+	                    DORMANT_TIME_NONE);
 	st = call_with(url, ca, &c, 0, &e, &err);
 	is_int(st, DORMANT_ERR_AUTH, "a wrong secret: refused");
 	is_str(e.code, "SignatureDoesNotMatch", "... as SignatureDoesNotMatch");
 	ok(!strstr(err.msg, "wrong-secret"), "the secret is not in the error");
-	aws_creds_clear(&c);
+	aws_credentials_clear(&c);
 
-	aws_creds_set(&c, "AKIDNOSUCHKEY0000000", BASE_SECRET, NULL,
-	              DORMANT_TIME_NONE);
+	aws_credentials_set(&c, "AKIDNOSUCHKEY0000000", BASE_SECRET, NULL,
+	                    DORMANT_TIME_NONE);
 	st = call_with(url, ca, &c, 0, &e, &err);
 	is_str(e.code, "InvalidClientTokenId", "an unknown key id: refused");
-	aws_creds_clear(&c);
+	aws_credentials_clear(&c);
 }
 
 /* Temporary credentials need their token: get some, then drop it. */
@@ -281,11 +286,11 @@ test_token_required(const char *url, const char *ca)
 {
 	struct test_host h;
 	struct aws_endpoint ep;
-	struct aws_creds_provider *base = NULL;
+	struct aws_credential_source *base = NULL;
 	struct dormant_http *http = NULL;
 	struct dormant_http_response resp = {0};
-	struct aws_sts_creds sc;
-	struct aws_creds c;
+	struct aws_credentials sc;
+	struct aws_credentials c;
 	struct aws_error_body e;
 	struct dormant_error err = {{0}};
 	struct aws_call call;
@@ -295,10 +300,10 @@ test_token_required(const char *url, const char *ca)
 
 	memset(&sc, 0, sizeof(sc));
 	host_init(&h, ca, NULL);
-	aws_creds_set(&c, BASE_KEY, BASE_SECRET, NULL, DORMANT_TIME_NONE);
+	aws_credentials_set(&c, BASE_KEY, BASE_SECRET, NULL, DORMANT_TIME_NONE);
 	aws_endpoint_parse(url, "us-east-1", "sts", false, &ep, &err);
-	aws_creds_provider_static("base", &h.host, &c, &base, &err);
-	aws_creds_clear(&c);
+	aws_credential_source_static("base", &h.host, &c, &base, &err);
+	aws_credentials_clear(&c);
 	aws_http_new(&h.host, 0, 1, &http, &err);
 	call = (struct aws_call){http, &h.host, &ep, base, NULL};
 	st = aws_query(&call, "AssumeRole", AWS_STS_VERSION, params, 2, &resp,
@@ -311,24 +316,24 @@ test_token_required(const char *url, const char *ca)
 	if (st != DORMANT_OK)
 		goto out;
 	/* With its token: accepted. */
-	aws_creds_set(&c, sc.access_key_id, sc.secret_access_key,
-	              sc.session_token, DORMANT_TIME_NONE);
+	aws_credentials_set(&c, sc.access_key_id, sc.secret_access_key,
+	                    sc.session_token, DORMANT_TIME_NONE);
 	st = call_with(url, ca, &c, 0, &e, &err);
 	/* u0-00002 is not in account 1: NoSuchEntity, after auth passed. */
 	is_str(e.code, "NoSuchEntity",
 	       "temporary key with its token: past auth");
-	aws_creds_clear(&c);
-	aws_creds_set(&c, sc.access_key_id, sc.secret_access_key, NULL,
-	              DORMANT_TIME_NONE);
+	aws_credentials_clear(&c);
+	aws_credentials_set(&c, sc.access_key_id, sc.secret_access_key, NULL,
+	                    DORMANT_TIME_NONE);
 	st = call_with(url, ca, &c, 0, &e, &err);
 	is_int(st, DORMANT_ERR_AUTH,
 	       "temporary key without its token: refused");
 	is_str(e.code, "InvalidClientTokenId", "... as InvalidClientTokenId");
-	aws_creds_clear(&c);
+	aws_credentials_clear(&c);
 out:
-	aws_sts_creds_clear(&sc);
+	aws_credentials_clear(&sc);
 	dormant_http_free(http);
-	aws_creds_provider_free(base);
+	aws_credential_source_free(base);
 }
 
 /* Partitions and their defaults (no network). */
@@ -410,20 +415,20 @@ test_identity(void)
 	        {"", ""},
 	        {"arn:", ""},
 	};
-	struct aws_creds c = {0}, copy = {0};
+	struct aws_credentials c = {0}, copy = {0};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		is_int(aws_creds_set(&c, "AKID", "secret", "token", 0),
+		is_int(aws_credentials_set(&c, "AKID", "secret", "token", 0),
 		       DORMANT_OK, "credentials %zu", i);
-		is_int(aws_creds_set_identity(&c, cases[i].arn), DORMANT_OK,
-		       "identity from \"%s\"", cases[i].arn);
+		is_int(aws_credentials_set_identity(&c, cases[i].arn),
+		       DORMANT_OK, "identity from \"%s\"", cases[i].arn);
 		is_str(c.account, cases[i].account, "  account");
 		ok((c.arn != NULL) == (cases[i].account[0] != '\0'),
 		   "  the ARN is kept exactly when it names an account");
-		is_int(aws_creds_copy(&copy, &c), DORMANT_OK, "  copied");
+		is_int(aws_credentials_copy(&copy, &c), DORMANT_OK, "  copied");
 		is_str(copy.account, c.account, "  the copy has the account");
-		aws_creds_clear(&copy);
-		aws_creds_clear(&c);
+		aws_credentials_clear(&copy);
+		aws_credentials_clear(&c);
 	}
 }
 

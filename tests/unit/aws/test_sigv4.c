@@ -1,4 +1,4 @@
-/* dormant: SigV4 (plugins/aws/sigv4.c) stage by stage against AWS's own
+/* dormant aws: SigV4 (plugins/aws/sigv4.c) stage by stage against AWS's own
  * vectors:
  *
  * - the IAM ListUsers example of the documentation ("Create a signed AWS
@@ -21,14 +21,29 @@
 
 #include <dormant/buf.h>
 #include <dormant/json.h>
-#include "sigv4.h"
 #include <dormant/timeutil.h>
 
+#include "credentials.h"
+#include "sigv4.h"
 #include "tap.h"
 
 #define MAX_HEADERS 32
 
 static const char example_secret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+/* Credentials over strings the test owns (literals, the vectors' JSON):
+ * signing only reads them, and they are never cleared. */
+static struct aws_credentials
+borrowed(const char *key_id, const char *secret, const char *token)
+{
+	struct aws_credentials c = {0};
+
+	c.access_key_id = (char *)key_id;
+	c.secret_access_key = (char *)secret;
+	c.session_token = (char *)token;
+	c.expiration = DORMANT_TIME_NONE;
+	return c;
+}
 
 static void
 test_listusers_example(void)
@@ -39,23 +54,23 @@ test_listusers_example(void)
 	        {"Content-Type",
 	         "application/x-www-form-urlencoded; charset=utf-8"},
 	};
-	const struct dormant_sigv4_request req = {
+	const struct aws_sigv4_request req = {
 	        .method = "GET",
 	        .path = "/",
 	        .query = "Action=ListUsers&Version=2010-05-08",
 	        .headers = headers,
 	        .n_headers = 2,
 	};
-	const struct dormant_aws_credentials creds = {"AKIDEXAMPLE",
-	                                              example_secret, NULL};
-	struct dormant_sigv4_params params = {.region = "us-east-1",
-	                                      .service = "iam"};
-	struct dormant_sigv4_signed s = {0};
+	const struct aws_credentials creds =
+	        borrowed("AKIDEXAMPLE", example_secret, NULL);
+	struct aws_sigv4_params params = {.region = "us-east-1",
+	                                  .service = "iam"};
+	struct aws_sigv4_signed s = {0};
 	struct dormant_error err = {{0}};
 	enum dormant_status st;
 
 	dormant_time_parse_iso8601("2015-08-30T12:36:00Z", &params.time);
-	st = dormant_sigv4_sign(&req, &creds, &params, &s, &err);
+	st = aws_sigv4_sign(&req, &creds, &params, &s, &err);
 	is_int(st, DORMANT_OK, "ListUsers example: signed (%s)", err.msg);
 	is_str(s.canonical_request,
 	       "GET\n/\nAction=ListUsers&Version=2010-05-08\n"
@@ -84,14 +99,14 @@ test_listusers_example(void)
 	       "ListUsers example: Authorization header");
 	is_int(s.n_headers, 2, "ListUsers example: X-Amz-Date, Authorization");
 	is_str(s.headers[0].value, "20150830T123600Z", "X-Amz-Date value");
-	dormant_sigv4_signed_free(&s);
+	aws_sigv4_signed_free(&s);
 
 	/* The same credentials with a session token: the token is signed. */
 	{
-		const struct dormant_aws_credentials tcreds = {
-		        "ASIAEXAMPLE", example_secret, "TOKEN/with+chars="};
+		const struct aws_credentials tcreds = borrowed(
+		        "ASIAEXAMPLE", example_secret, "TOKEN/with+chars=");
 
-		st = dormant_sigv4_sign(&req, &tcreds, &params, &s, &err);
+		st = aws_sigv4_sign(&req, &tcreds, &params, &s, &err);
 		is_int(st, DORMANT_OK, "with a token: signed");
 		ok(s.canonical_request &&
 		           strstr(s.canonical_request,
@@ -103,17 +118,17 @@ test_listusers_example(void)
 		is_int(s.n_headers, 3, "with a token: three headers to add");
 		is_str(s.headers[1].name, "X-Amz-Security-Token",
 		       "with a token: header name");
-		dormant_sigv4_signed_free(&s);
+		aws_sigv4_signed_free(&s);
 	}
 
 	/* Refusals, and no secret in the message. */
 	{
 		const struct dormant_http_header nohost[] = {{"X-A", "b"}};
-		struct dormant_sigv4_request bad = req;
+		struct aws_sigv4_request bad = req;
 
 		bad.headers = nohost;
 		bad.n_headers = 1;
-		st = dormant_sigv4_sign(&bad, &creds, &params, &s, &err);
+		st = aws_sigv4_sign(&bad, &creds, &params, &s, &err);
 		is_int(st, DORMANT_ERR_USAGE, "no Host header: refused");
 		ok(!strstr(err.msg, example_secret), "no secret in the error");
 		is_int(s.n_headers, 0, "nothing left on failure");
@@ -246,12 +261,13 @@ run_case(const char *dir, const char *name)
 {
 	struct dormant_buf ctx, reqtxt, want;
 	struct parsed_request r;
-	struct dormant_sigv4_params params = {0};
-	struct dormant_aws_credentials creds = {0};
-	struct dormant_sigv4_signed s = {0};
+	struct aws_sigv4_params params = {0};
+	struct aws_credentials creds;
+	struct aws_sigv4_signed s = {0};
 	struct dormant_error err = {{0}};
 	cJSON *root = NULL, *c;
 	const char *region = NULL, *service = NULL, *ts = NULL;
+	const char *key_id = NULL, *secret = NULL, *token = NULL;
 	char *auth = NULL;
 	bool b;
 
@@ -267,10 +283,10 @@ run_case(const char *dir, const char *name)
 		goto out;
 	}
 	c = cJSON_GetObjectItemCaseSensitive(root, "credentials");
-	dormant_json_string(c, "access_key_id", &creds.access_key_id, NULL);
-	dormant_json_string(c, "secret_access_key", &creds.secret_access_key,
-	                    NULL);
-	dormant_json_string(c, "token", &creds.session_token, NULL);
+	dormant_json_string(c, "access_key_id", &key_id, NULL);
+	dormant_json_string(c, "secret_access_key", &secret, NULL);
+	dormant_json_string(c, "token", &token, NULL);
+	creds = borrowed(key_id, secret, token);
 	dormant_json_string(root, "region", &region, NULL);
 	dormant_json_string(root, "service", &service, NULL);
 	dormant_json_string(root, "timestamp", &ts, NULL);
@@ -291,7 +307,7 @@ run_case(const char *dir, const char *name)
 		goto out;
 	}
 	{
-		const struct dormant_sigv4_request req = {
+		const struct aws_sigv4_request req = {
 		        .method = r.method,
 		        .path = r.path,
 		        .query = r.query,
@@ -301,7 +317,7 @@ run_case(const char *dir, const char *name)
 		        .body_len = r.body_len,
 		};
 		enum dormant_status st =
-		        dormant_sigv4_sign(&req, &creds, &params, &s, &err);
+		        aws_sigv4_sign(&req, &creds, &params, &s, &err);
 
 		if (!ok(st == DORMANT_OK, "%s: signed", name)) {
 			printf("#   %s\n", err.msg);
@@ -330,7 +346,7 @@ out:
 	free(auth);
 	cJSON_Delete(root);
 	request_free(&r);
-	dormant_sigv4_signed_free(&s);
+	aws_sigv4_signed_free(&s);
 	dormant_buf_free(&ctx);
 	dormant_buf_free(&reqtxt);
 	dormant_buf_free(&want);

@@ -1,4 +1,5 @@
-/* dormant aws: the shared config and credentials files (see profile.h). */
+/* dormant aws: the shared config and credentials files (see
+ * shared_config.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,7 +9,7 @@
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
 
-#include "profile.h"
+#include "shared_config.h"
 
 /* Shared files are a few KiB; this is generous. */
 #define FILE_MAX ((size_t)1 << 20)

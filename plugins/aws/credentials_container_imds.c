@@ -1,11 +1,29 @@
-/* dormant aws: credential_process, container and EC2 instance metadata
- * credentials (see sources.h). */
+/* dormant aws: container credentials and EC2 instance metadata, the two
+ * link-local HTTP sources (see credentials.h).
+ *
+ * - Container credentials ("Container credential provider", AWS SDKs and
+ *   Tools Reference Guide):
+ *   GET http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, or
+ *   AWS_CONTAINER_CREDENTIALS_FULL_URI (https, or http to a loopback or
+ *   the ECS/EKS link-local hosts only), with "Authorization:" the
+ *   contents of AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or
+ *   AWS_CONTAINER_AUTHORIZATION_TOKEN; JSON AccessKeyId,
+ *   SecretAccessKey, Token, Expiration.
+ * - EC2 instance metadata, IMDSv2 only (EC2 User Guide, "Use the
+ *   Instance Metadata Service to access instance metadata" and "Retrieve
+ *   security credentials from instance metadata"): PUT
+ *   /latest/api/token with X-aws-ec2-metadata-token-ttl-seconds, then
+ *   GET /latest/meta-data/iam/security-credentials/ (the role name) and
+ *   .../ROLE with X-aws-ec2-metadata-token; JSON Code "Success",
+ *   AccessKeyId, SecretAccessKey, Token, Expiration. The endpoint is
+ *   AWS_EC2_METADATA_SERVICE_ENDPOINT, default http://169.254.169.254;
+ *   AWS_EC2_METADATA_DISABLED=true turns it off.
+ */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <dormant/buf.h>
 #include <dormant/crypto.h>
@@ -13,8 +31,8 @@
 #include <dormant/json.h>
 #include <dormant/timeutil.h>
 
+#include "credentials.h"
 #include "query.h"
-#include "sources.h"
 
 /* Credential answers are under 4 KiB. */
 #define ANSWER_MAX ((size_t)64 << 10)
@@ -23,168 +41,6 @@
  * second). */
 #define METADATA_TIMEOUT_MS 1000L
 #define IMDS_TOKEN_TTL      "21600"
-
-/* Reads {AccessKeyId, SecretAccessKey, <token_key>, Expiration} of a
- * JSON answer into out. what names the source. */
-static enum dormant_status
-creds_from_json(const char *text, size_t len, const char *what,
-                const char *token_key, struct aws_creds *out,
-                struct dormant_error *err)
-{
-	cJSON *root = NULL;
-	const char *id = NULL, *secret = NULL, *token = NULL;
-	int64_t exp = DORMANT_TIME_NONE;
-	enum dormant_status st;
-	struct dormant_error why;
-
-	st = dormant_json_parse(text, len, what, &root, &why);
-	if (st != DORMANT_OK) {
-		/* why may quote the answer: keep only our words. */
-		st = dormant_error_set(err, DORMANT_ERR_PARSE,
-		                       "%s: the answer is not JSON", what);
-		goto out;
-	}
-	if (dormant_json_string(root, "AccessKeyId", &id, &why) ||
-	    dormant_json_string(root, "SecretAccessKey", &secret, &why) ||
-	    dormant_json_string(root, token_key, &token, &why) ||
-	    dormant_json_time(root, "Expiration", &exp, &why)) {
-		st = dormant_error_set(err, DORMANT_ERR_PARSE, "%s: %s", what,
-		                       why.msg);
-		goto out;
-	}
-	if (!id || !*id || !secret || !*secret) {
-		st = dormant_error_set(err, DORMANT_ERR_PARSE,
-		                       "%s: no AccessKeyId or SecretAccessKey "
-		                       "in the answer",
-		                       what);
-		goto out;
-	}
-	if (aws_creds_set(out, id, secret, token, exp) != DORMANT_OK)
-		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
-		                       dormant_strerror(DORMANT_ERR_NOMEM));
-out:
-	if (root) {
-		cJSON *s = cJSON_GetObjectItemCaseSensitive(root,
-		                                            "SecretAccessKey");
-		if (cJSON_IsString(s))
-			dormant_wipe(s->valuestring, strlen(s->valuestring));
-		s = cJSON_GetObjectItemCaseSensitive(root, token_key);
-		if (cJSON_IsString(s))
-			dormant_wipe(s->valuestring, strlen(s->valuestring));
-	}
-	cJSON_Delete(root);
-	return st;
-}
-
-/* ---- credential_process ---- */
-
-struct process_ctx {
-	char *name;
-	char *command;
-};
-
-static void
-process_free(void *p)
-{
-	struct process_ctx *c = p;
-
-	if (!c)
-		return;
-	free(c->name);
-	free(c->command);
-	free(c);
-}
-
-static enum dormant_status
-process_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
-              struct dormant_error *err)
-{
-	struct process_ctx *c = ctx;
-	struct dormant_buf b;
-	enum dormant_status st = DORMANT_OK;
-	char chunk[4096], what[300];
-	size_t n;
-	int status;
-	FILE *f;
-
-	/* Metadata endpoints need their own short timeouts. */
-	(void)borrowed;
-
-	snprintf(what, sizeof(what), "%s: credential_process", c->name);
-	dormant_buf_init(&b, ANSWER_MAX);
-	/* Its stderr stays ours: the SDKs show it too. */
-	f = popen(c->command, "r");
-	if (!f)
-		return dormant_error_set(err, DORMANT_ERR_AUTH,
-		                         "%s: cannot run the command", what);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (st == DORMANT_OK)
-			st = dormant_buf_append(&b, chunk, n);
-	status = pclose(f);
-	if (st != DORMANT_OK) {
-		st = dormant_error_set(err, DORMANT_ERR_AUTH,
-		                       "%s: output too large", what);
-		goto out;
-	}
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		st = dormant_error_set(
-		        err, DORMANT_ERR_AUTH, "%s: the command failed (%s %d)",
-		        what,
-		        status != -1 && WIFEXITED(status) ? "exit" : "status",
-		        status != -1 && WIFEXITED(status) ? WEXITSTATUS(status)
-		                                          : status);
-		goto out;
-	}
-	{
-		cJSON *root = NULL;
-		struct dormant_error why;
-		double version = 0;
-
-		if (dormant_json_parse(b.data ? b.data : "", b.len, what, &root,
-		                       &why) == DORMANT_OK) {
-			cJSON *v = cJSON_GetObjectItemCaseSensitive(root,
-			                                            "Version");
-			version = cJSON_IsNumber(v) ? v->valuedouble : 0;
-		}
-		cJSON_Delete(root);
-		if (version != 1) {
-			st = dormant_error_set(
-			        err, DORMANT_ERR_AUTH,
-			        "%s: the output is not JSON with "
-			        "\"Version\": 1",
-			        what);
-			goto out;
-		}
-	}
-	st = creds_from_json(b.data, b.len, what, "SessionToken", out, err);
-	if (st != DORMANT_OK)
-		st = DORMANT_ERR_AUTH;
-out:
-	if (b.data)
-		dormant_wipe(b.data, b.len);
-	dormant_buf_free(&b);
-	return st;
-}
-
-enum dormant_status
-aws_process_provider(const struct dormant_host *host, const char *name,
-                     const char *command, struct aws_creds_provider **out,
-                     struct dormant_error *err)
-{
-	struct process_ctx *c = calloc(1, sizeof(*c));
-	char desc[300];
-
-	*out = NULL;
-	if (!c || !(c->name = strdup(name)) ||
-	    !(c->command = strdup(command))) {
-		process_free(c);
-		return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
-		                         dormant_strerror(DORMANT_ERR_NOMEM));
-	}
-	snprintf(desc, sizeof(desc), "%s (credential_process)", name);
-	return aws_creds_provider_new(desc, host, process_fetch, c,
-	                              process_free, out, err);
-}
 
 /* ---- HTTP sources ---- */
 
@@ -241,8 +97,8 @@ get(struct dormant_http *http, const char *method, const char *url,
 }
 
 static enum dormant_status
-container_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
-                struct dormant_error *err)
+container_fetch(void *ctx, struct dormant_http *borrowed,
+                struct aws_credentials *out, struct dormant_error *err)
 {
 	struct http_source *s = ctx;
 	struct dormant_http *http = NULL;
@@ -280,9 +136,9 @@ container_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
 		st = get(http, "GET", s->url, h, nh, &resp,
 		         "container credentials", err);
 	if (st == DORMANT_OK)
-		st = creds_from_json(resp.body, resp.body_len,
-		                     "container credentials", "Token", out,
-		                     err);
+		st = aws_credentials_from_json(resp.body, resp.body_len,
+		                               "container credentials", "Token",
+		                               out, err);
 out:
 	if (resp.body)
 		dormant_wipe(resp.body, resp.body_len);
@@ -316,9 +172,9 @@ allowed_http(const char *url)
 }
 
 enum dormant_status
-aws_container_provider(const struct dormant_host *host,
-                       struct aws_creds_provider **out,
-                       struct dormant_error *err)
+aws_credentials_container(const struct dormant_host *host,
+                          struct aws_credential_source **out,
+                          struct dormant_error *err)
 {
 	const char *rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
@@ -361,14 +217,14 @@ aws_container_provider(const struct dormant_host *host,
 		return dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
 		                         dormant_strerror(DORMANT_ERR_NOMEM));
 	}
-	return aws_creds_provider_new("container credentials", host,
-	                              container_fetch, s, http_source_free, out,
-	                              err);
+	return aws_credential_source_new("container credentials", host,
+	                                 container_fetch, s, http_source_free,
+	                                 out, err);
 }
 
 static enum dormant_status
-imds_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
-           struct dormant_error *err)
+imds_fetch(void *ctx, struct dormant_http *borrowed,
+           struct aws_credentials *out, struct dormant_error *err)
 {
 	struct http_source *s = ctx;
 	struct dormant_http *http = NULL;
@@ -450,8 +306,9 @@ imds_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
 		}
 		cJSON_Delete(root);
 	}
-	st = creds_from_json(resp.body, resp.body_len, "EC2 instance metadata",
-	                     "Token", out, err);
+	st = aws_credentials_from_json(resp.body, resp.body_len,
+	                               "EC2 instance metadata", "Token", out,
+	                               err);
 out:
 	if (resp.body)
 		dormant_wipe(resp.body, resp.body_len);
@@ -465,8 +322,9 @@ out:
 }
 
 enum dormant_status
-aws_imds_provider(const struct dormant_host *host,
-                  struct aws_creds_provider **out, struct dormant_error *err)
+aws_credentials_imds(const struct dormant_host *host,
+                     struct aws_credential_source **out,
+                     struct dormant_error *err)
 {
 	const char *off = getenv("AWS_EC2_METADATA_DISABLED");
 	const char *ep = getenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -489,6 +347,7 @@ aws_imds_provider(const struct dormant_host *host,
 	l = strlen(s->base);
 	while (l && s->base[l - 1] == '/')
 		s->base[--l] = '\0';
-	return aws_creds_provider_new("EC2 instance metadata", host, imds_fetch,
-	                              s, http_source_free, out, err);
+	return aws_credential_source_new("EC2 instance metadata", host,
+	                                 imds_fetch, s, http_source_free, out,
+	                                 err);
 }

@@ -1,4 +1,11 @@
-/* dormant aws: STS AssumeRole and GetCallerIdentity (see sts.h). */
+/* dormant aws: credentials of an assumed role, from STS AssumeRole (see
+ * credentials.h).
+ *
+ * AssumeRole (AWS STS API Reference, API_AssumeRole): RoleArn,
+ * RoleSessionName ([\w+=,.@-]{2,64}), ExternalId when the role's trust
+ * policy asks for one, DurationSeconds; answers temporary credentials
+ * with their Expiration, refreshed before they run out.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,17 +15,19 @@
 
 #include <dormant/http.h>
 
-#include "sts.h"
+#include "credentials.h"
+#include "iam_xml.h"
+#include "query.h"
 
 struct assume_ctx {
 	const struct dormant_host *host;
 	struct aws_endpoint sts;
-	struct aws_creds_provider *source; /* not owned */
+	struct aws_credential_source *source; /* not owned */
 	char *role_arn;
 	char *external_id;
 	char session_name[65];
 	char duration[16];
-	/* Kept between refreshes (which the provider's lock serializes):
+	/* Kept between refreshes (which the source's lock serializes):
 	 * a new client would load the CA bundle and shake hands again. */
 	struct dormant_http *http;
 };
@@ -58,18 +67,16 @@ aws_role_arn_account(const char *arn, char account[13])
 }
 
 static enum dormant_status
-assume_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
-             struct dormant_error *err)
+assume_fetch(void *ctx, struct dormant_http *borrowed,
+             struct aws_credentials *out, struct dormant_error *err)
 {
 	struct assume_ctx *a = ctx;
 	struct dormant_http_response resp = {0};
-	struct aws_sts_creds c;
 	struct aws_query_param params[4];
 	struct aws_call call;
 	enum dormant_status st;
 	size_t n = 0;
 
-	memset(&c, 0, sizeof(c));
 	if (!borrowed && !a->http) {
 		st = aws_http_new(a->host, 0, 0, &a->http, err);
 		if (st != DORMANT_OK)
@@ -87,31 +94,22 @@ assume_fetch(void *ctx, struct dormant_http *borrowed, struct aws_creds *out,
 	st = aws_query(&call, "AssumeRole", AWS_STS_VERSION, params, n, &resp,
 	               NULL, err);
 	if (st == DORMANT_OK)
-		st = aws_sts_parse_assume_role(resp.body, resp.body_len, &c,
+		st = aws_sts_parse_assume_role(resp.body, resp.body_len, out,
 		                               err);
-	if (st == DORMANT_OK &&
-	    (aws_creds_set(out, c.access_key_id, c.secret_access_key,
-	                   c.session_token, c.expiration) != DORMANT_OK ||
-	     aws_creds_set_identity(out, c.assumed_role_arn) != DORMANT_OK)) {
-		aws_creds_clear(out);
-		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",
-		                       dormant_strerror(DORMANT_ERR_NOMEM));
-	}
 	if (st != DORMANT_OK)
 		dormant_error_prefix(err, "assuming %.200s", a->role_arn);
 out:
-	aws_sts_creds_clear(&c);
 	dormant_http_response_clear(&resp);
 	return st;
 }
 
 enum dormant_status
-aws_sts_assume_role_provider(const struct dormant_host *host,
-                             const struct aws_endpoint *sts,
-                             struct aws_creds_provider *source,
-                             const struct aws_assume_role *role,
-                             struct aws_creds_provider **out,
-                             struct dormant_error *err)
+aws_credentials_assume_role(const struct dormant_host *host,
+                            const struct aws_endpoint *sts,
+                            struct aws_credential_source *source,
+                            const struct aws_assume_role *role,
+                            struct aws_credential_source **out,
+                            struct dormant_error *err)
 {
 	struct assume_ctx *a = calloc(1, sizeof(*a));
 	char name[300];
@@ -137,22 +135,6 @@ aws_sts_assume_role_provider(const struct dormant_host *host,
 	snprintf(a->duration, sizeof(a->duration), "%d",
 	         role->duration_seconds > 0 ? role->duration_seconds : 3600);
 	snprintf(name, sizeof(name), "role %.200s", role->role_arn);
-	return aws_creds_provider_new(name, host, assume_fetch, a, assume_free,
-	                              out, err);
-}
-
-enum dormant_status
-aws_sts_caller_identity(const struct aws_call *call, char account[13],
-                        char arn[AWS_ARN_MAX + 1], struct dormant_error *err)
-{
-	struct dormant_http_response resp = {0};
-	enum dormant_status st;
-
-	st = aws_query(call, "GetCallerIdentity", AWS_STS_VERSION, NULL, 0,
-	               &resp, NULL, err);
-	if (st == DORMANT_OK)
-		st = aws_sts_parse_caller_identity(resp.body, resp.body_len,
-		                                   account, arn, err);
-	dormant_http_response_clear(&resp);
-	return st;
+	return aws_credential_source_new(name, host, assume_fetch, a,
+	                                 assume_free, out, err);
 }
