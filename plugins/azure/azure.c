@@ -27,7 +27,7 @@
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "graph_roles.h"
 #include "graph_users.h"
 

@@ -34,7 +34,7 @@
 #include <dormant/crypto.h>
 #include <dormant/json.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "batch.h"
 #include "graph.h"
 #include "graph_page.h"

@@ -11,7 +11,7 @@ AZURE_PARSER_SOURCES = \
 # The live scan: identity platform tokens, Graph calls and paging, $batch,
 # pacing.
 AZURE_LIVE_SOURCES = \
-	plugins/azure/azure_int.h \
+	plugins/azure/live.h \
 	plugins/azure/live.c \
 	plugins/azure/token.c \
 	plugins/azure/token.h \

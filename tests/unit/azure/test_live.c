@@ -30,7 +30,7 @@
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "batch.h"
 #include "graph.h"
 #include "tap.h"
