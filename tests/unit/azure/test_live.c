@@ -33,6 +33,7 @@
 #include "live.h"
 #include "batch.h"
 #include "graph.h"
+#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider azure_LTX_dormant_provider;
@@ -106,6 +107,9 @@ static struct dormant_host host = {
         .struct_size = sizeof(struct dormant_host),
         .provider = "azure",
         .config = host_config,
+        .config_long = host_config_long,
+        .config_double = host_config_double,
+        .config_bool = host_config_bool,
         .log = host_log,
         .now = host_now,
         .cancelled = host_cancelled,
