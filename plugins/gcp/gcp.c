@@ -1,8 +1,9 @@
-/* dormant gcp: Google Workspace users through the Admin SDK Directory API.
+/* dormant gcp: Google Workspace users through the Admin SDK Directory API:
+ * the provider's descriptor and its offline input.
  *
  * Two ways in, chosen by the config:
- *   - live (live.c, directory.c, token.c): a service-account key with
- *     domain-wide delegation ([gcp] credentials_file or
+ *   - live (live.c, through directory.c and token.c): a service-account
+ *     key with domain-wide delegation ([gcp] credentials_file or
  *     GOOGLE_APPLICATION_CREDENTIALS) acting as [gcp] subject; users.list
  *     for the scan, users.get to re-read a last login, users.patch to
  *     suspend and unsuspend;
@@ -275,7 +276,7 @@ gcp_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 
 	(void)scope;
 	if (g->live)
-		return gcp_directory_list(g->live, sink, err);
+		return gcp_live_list_users(g->live, sink, err);
 	dormant_buf_init(&b, USERS_FILE_MAX);
 	st = dormant_buf_read_file(&b, g->users_file, err);
 	if (st != DORMANT_OK)
@@ -306,7 +307,7 @@ gcp_last_login(void *handle, const char *scope, const char *id,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_last_login(g->live, id, last_login, err);
+	return gcp_live_last_login(g->live, id, last_login, err);
 }
 
 static enum dormant_status
@@ -320,7 +321,7 @@ gcp_disable(void *handle, const char *scope, const char *id, const char *name,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_set_suspended(g->live, id, true, err);
+	return gcp_live_set_suspended(g->live, id, true, err);
 }
 
 static enum dormant_status
@@ -334,7 +335,7 @@ gcp_enable(void *handle, const char *scope, const char *id, const char *name,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_set_suspended(g->live, id, false, err);
+	return gcp_live_set_suspended(g->live, id, false, err);
 }
 
 /* The write scope's token before the first suspend: delegation that
@@ -347,7 +348,7 @@ gcp_prepare_actions(void *handle, struct dormant_error *err)
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_prepare_write(g->live, err);
+	return gcp_live_prepare_actions(g->live, err);
 }
 
 static void

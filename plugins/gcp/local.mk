@@ -7,6 +7,7 @@ gcp_sources = \
 	plugins/gcp/live.c \
 	plugins/gcp/live.h \
 	plugins/gcp/directory.c \
+	plugins/gcp/directory.h \
 	plugins/gcp/token.c \
 	plugins/gcp/token.h \
 	plugins/gcp/sa_key.c \
