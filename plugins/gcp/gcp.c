@@ -23,7 +23,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,29 +78,6 @@ conf(const struct dormant_host *host, const char *key)
 	return v && *v ? v : NULL;
 }
 
-/* A whole number in [min, max] from the config; *out = dflt when unset. */
-static enum dormant_status
-conf_long(const struct dormant_host *host, const char *key, long min, long max,
-          long dflt, long *out, struct dormant_error *err)
-{
-	const char *v = conf(host, key);
-	char *end;
-	long n;
-
-	*out = dflt;
-	if (!v)
-		return DORMANT_OK;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                         "%s: must be a whole number from "
-		                         "%ld to %ld, not \"%.40s\"",
-		                         key, min, max, v);
-	*out = n;
-	return DORMANT_OK;
-}
-
 static enum dormant_status
 open_live(struct gcp *g, struct dormant_error *err)
 {
@@ -124,11 +100,11 @@ open_live(struct gcp *g, struct dormant_error *err)
 		        "no credentials: set [gcp] credentials_file or "
 		        "GOOGLE_APPLICATION_CREDENTIALS to a service-account "
 		        "JSON key (or users_file for exported data)");
-	st = conf_long(host, "requests_per_minute", 1, 1000000, GCP_DEFAULT_RPM,
-	               &c.rpm, err);
+	st = host->config_long(host, "requests_per_minute", 1, 1000000,
+	                       GCP_DEFAULT_RPM, &c.rpm, err);
 	if (st == DORMANT_OK)
-		st = conf_long(host, "retries", 0, 10, GCP_DEFAULT_RETRIES,
-		               &c.retries, err);
+		st = host->config_long(host, "retries", 0, 10,
+		                       GCP_DEFAULT_RETRIES, &c.retries, err);
 	if (st != DORMANT_OK)
 		return st;
 	if (host->log)
@@ -152,10 +128,14 @@ gcp_open(const struct dormant_host *host, void **handle,
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
-	if (host->struct_size < offsetof(struct dormant_host, core)) {
-		st = dormant_error_set(err, DORMANT_ERR_PLUGIN,
-		                       "host table too small (%u bytes)",
-		                       (unsigned)host->struct_size);
+	/* The typed config readers (requests_per_minute, retries) came
+	 * with 1.1. */
+	if (!DORMANT_HOST_HAS(host, config_bool)) {
+		st = dormant_error_set(
+		        err, DORMANT_ERR_PLUGIN,
+		        "needs dormant's host table 1.1 or later "
+		        "(this one is %u bytes)",
+		        (unsigned)host->struct_size);
 		goto out;
 	}
 	g = calloc(1, sizeof(*g));
