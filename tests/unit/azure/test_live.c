@@ -3,11 +3,11 @@
  * fake host against the mock identity platform + Graph
  * (tests/mock/graph_mock.py, started by tests/e2e/azure_actions.test).
  *
- *   test_azure_live CA URL NOPERM_URL APP_PEM
+ *   test_live CA URL NOPERM_URL APP_PEM
  *        everything against URL (a mock with every role, throttling every
  *        7th request inside batches), then a disable against NOPERM_URL
  *        (a mock without the write roles)
- *   test_azure_live CA URL bench N
+ *   test_live CA URL bench N
  *        disable N users in batches, timed: prints "N batches seconds"
  *
  * The mock's tenant is generated with seed 1 at NOW (below): user i's id

@@ -1,8 +1,8 @@
 /* The gcp provider's live callbacks called directly, as core will call
  * them, against tests/mock/google_mock.py:
  *
- *     test_gcp_live MOCK_URL QUOTA_MOCK_URL CA_PEM KEY_JSON QUOTA_KEY_JSON
- *                   KEY_PEM
+ *     test_live MOCK_URL QUOTA_MOCK_URL CA_PEM KEY_JSON QUOTA_KEY_JSON
+ *               KEY_PEM
  *
  * MOCK_URL serves 1,000 users with hour-long tokens; QUOTA_MOCK_URL
  * serves 100 users, 4-second tokens and a quota of 10 calls a second per
