@@ -1,22 +1,25 @@
-/* dormant azure: the Microsoft Entra ID provider.
+/* dormant azure: the Microsoft Entra ID provider: its descriptor and the
+ * offline input.
  *
- * This version reads offline input only: a Microsoft Graph
+ * Two ways in, chosen by the config:
+ *   - offline (this file): users_file, a Microsoft Graph
  *
- *   GET /v1.0/users?$select=id,userPrincipalName,mail,displayName,
- *       accountEnabled,createdDateTime,userType,signInActivity
+ *       GET /v1.0/users?$select=id,userPrincipalName,mail,displayName,
+ *           accountEnabled,createdDateTime,userType,signInActivity
  *
- * answer saved to a file (users_file) and, optionally, who holds directory
- * roles (directory_roles_file, the answer of GET /v1.0/roleManagement/
- * directory/roleAssignments?$expand=principal, or of GET
- * /v1.0/directoryRoles?$expand=members). Either file holds one answer page
- * (a JSON object), or a JSON array of every page of the answer in order
- * (page objects as Graph sent them). A page that still points to a next
- * one (@odata.nextLink) at the end means the export stopped early: acting
- * on part of a tenant is refused.
+ *     answer saved to a file, and optionally directory_roles_file, who
+ *     holds directory roles (the answer of GET /v1.0/roleManagement/
+ *     directory/roleAssignments?$expand=principal, or of GET
+ *     /v1.0/directoryRoles?$expand=members). Either file holds one answer
+ *     page (a JSON object), or a JSON array of every page of the answer in
+ *     order (page objects as Graph sent them). A page that still points to
+ *     a next one (@odata.nextLink) at the end means the export stopped
+ *     early: acting on part of a tenant is refused;
+ *   - live (live.c, through graph.c, batch.c and token.c): without
+ *     users_file, the tenant is scanned through Microsoft Graph, and users
+ *     can be re-read, disabled and enabled.
  *
- * Without users_file, the provider scans the tenant live through
- * Microsoft Graph (live.c), feeding the same page parsers, graph_users.c
- * and graph_roles.c.
+ * Both paths feed the same page parsers, graph_users.c and graph_roles.c.
  */
 #include "config.h"
 
@@ -27,7 +30,7 @@
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "graph_roles.h"
 #include "graph_users.h"
 
@@ -67,6 +70,15 @@ azure_open(const struct dormant_host *host, void **handle,
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
+	/* The typed config readers (requests_per_minute) came with 1.1. */
+	if (!DORMANT_HOST_HAS(host, config_bool)) {
+		st = dormant_error_set(
+		        err, DORMANT_ERR_PLUGIN,
+		        "needs dormant's host table 1.1 or later "
+		        "(this one is %u bytes)",
+		        (unsigned)host->struct_size);
+		goto out;
+	}
 	az = calloc(1, sizeof(*az));
 	if (!az) {
 		st = dormant_error_set(err, DORMANT_ERR_NOMEM, "%s",

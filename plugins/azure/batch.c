@@ -13,7 +13,7 @@
 #include <dormant/http.h>
 #include <dormant/json.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "batch.h"
 
 /* Tries per request, as the HTTP layer's default. */

@@ -9,7 +9,7 @@
 
 #include <dormant/json.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "graph.h"
 
 #define MAX_PAGES  10000000

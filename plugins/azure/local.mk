@@ -11,7 +11,7 @@ AZURE_PARSER_SOURCES = \
 # The live scan: identity platform tokens, Graph calls and paging, $batch,
 # pacing.
 AZURE_LIVE_SOURCES = \
-	plugins/azure/azure_int.h \
+	plugins/azure/live.h \
 	plugins/azure/live.c \
 	plugins/azure/token.c \
 	plugins/azure/token.h \
@@ -31,14 +31,16 @@ plugins_azure_azure_la_LIBADD = core/lib/libdormant.la $(CJSON_LIBS) \
 	$(PTHREAD_LIBS)
 
 # Unit test of the parsers and of the offline provider (it drives the
-# descriptor with a fake host over examples/azure).
+# descriptor with a fake host over examples/azure; the host's typed config
+# readers are core's own, core/engine/host_config.c).
 check_PROGRAMS += tests/unit/azure/test_graph_users
 TESTS += tests/unit/azure/test_graph_users
 tests_unit_azure_test_graph_users_SOURCES = tests/unit/azure/test_graph_users.c \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
-tests_unit_azure_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
+tests_unit_azure_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure \
+	-I$(top_srcdir)/core/engine
 tests_unit_azure_test_graph_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_unit_azure_test_graph_users_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_azure_test_graph_users_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The fuzz target, replayed over its committed corpus by `make check`
 # (clang -fsanitize=fuzzer on the same file fuzzes for real).
@@ -64,15 +66,16 @@ TESTS += tests/e2e/azure_live.test
 EXTRA_DIST += tests/e2e/azure_live.test tests/mock/graph_mock.py
 
 # last_login, disable, enable and the token cache through the descriptor
-# with a fake host (until core's --disable flow drives them end to end).
+# with a fake host; the e2e tests drive the same through the dormant binary.
 check_PROGRAMS += tests/unit/azure/test_live
 TESTS += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
 EXTRA_DIST += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
 tests_unit_azure_test_live_SOURCES = tests/unit/azure/test_live.c tests/tap.h \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
-tests_unit_azure_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure
+tests_unit_azure_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure \
+	-I$(top_srcdir)/core/engine
 tests_unit_azure_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_unit_azure_test_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_azure_test_live_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz target of the live answers' parsers, replayed over its corpus.
 check_PROGRAMS += tests/fuzz/fuzz_azure_live

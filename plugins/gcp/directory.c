@@ -1,4 +1,5 @@
-/* dormant gcp: the Admin SDK Directory API calls of a live scan.
+/* dormant gcp: the Admin SDK Directory API requests of the live scan.
+ * See directory.h.
  *
  * Requests (Directory API reference, "Method: users.list", "users.get",
  * "users.patch"; base https://admin.googleapis.com):
@@ -36,12 +37,11 @@
 #include <dormant/timeutil.h>
 
 #include "api_error.h"
+#include "directory.h"
 #include "directory_users.h"
 #include "live.h"
 
 #define USERS_PATH "/admin/directory/v1/users"
-/* users.list: "maxResults ... Value must be between 1 and 500". */
-#define PAGE_SIZE 500
 /* What each user carries in an answer: exactly what directory_users.c
  * reads. */
 #define USER_FIELDS                                                            \
@@ -49,11 +49,6 @@
 	"creationTime,lastLoginTime,isAdmin,isDelegatedAdmin,"                 \
 	"isEnrolledIn2Sv,isEnforcedIn2Sv,suspended,archived"
 #define LIST_FIELDS "kind,nextPageToken,users(" USER_FIELDS ")"
-/* A listing longer than this is a server that never ends its pages:
- * 10 million users. */
-#define MAX_PAGES 20000
-/* Progress at -v every this many pages. */
-#define PROGRESS_PAGES 20
 
 static bool
 should_retry(void *ctx, const struct dormant_http_response *resp)
@@ -267,7 +262,7 @@ list_url(const struct gcp_live *g, const char *page_token, char **url,
 	                         "&projection=basic&viewType=admin_view"
 	                         "&fields=%s",
 	                         g->endpoint, g->domain ? "domain" : "customer",
-	                         who, PAGE_SIZE, fields);
+	                         who, GCP_DIRECTORY_PAGE_SIZE, fields);
 	if (st == DORMANT_OK && tok)
 		st = dormant_buf_appendf(&b, "&pageToken=%s", tok);
 	if (st == DORMANT_OK)
@@ -282,10 +277,34 @@ out:
 	return DORMANT_OK;
 }
 
-static int64_t
-mono_ms(void)
+enum dormant_status
+gcp_directory_list_page(struct gcp_live *g, struct dormant_http *http,
+                        struct gcp_users_listing *ls, const char *page_token,
+                        struct dormant_sink *sink, char **next,
+                        struct dormant_error *err)
 {
-	return dormant_monotonic_ns() / 1000000;
+	struct dormant_http_response resp = {0};
+	char *url = NULL;
+	enum dormant_status st;
+
+	*next = NULL;
+	st = list_url(g, page_token, &url, err);
+	if (st != DORMANT_OK)
+		goto out;
+	st = call(g, http, GCP_SCOPE_READ, "GET", url, NULL, ls->what, &resp,
+	          err);
+	if (st != DORMANT_OK)
+		goto out;
+	if (resp.status != 200) {
+		st = failure(g, GCP_SCOPE_READ, ls->what, &resp, err);
+		goto out;
+	}
+	st = gcp_directory_users_page(ls, resp.body, resp.body_len, sink, next,
+	                              err);
+out:
+	dormant_http_response_clear(&resp);
+	free(url);
+	return st;
 }
 
 /* A customer id as the Directory API writes it (C03az79cb): it becomes
@@ -303,14 +322,10 @@ customer_id_valid(const char *s)
 	return n > 0 && n <= GCP_CUSTOMER_ID_MAX;
 }
 
-/* The customer id behind my_customer, from users.get of the subject: an
- * admin of that very customer, whose User resource carries customerId
- * (Directory API reference, "Resource: User"; the read scope the listing
- * already has suffices, where customers.get would need another scope that
- * domain-wide delegation may not allow). One attempt: it only names the
- * scope of a listing that already failed. */
-static bool
-subject_customer_id(struct gcp_live *g, char *out, size_t size)
+/* The read scope the listing already has suffices, where customers.get
+ * would need another scope that domain-wide delegation may not allow. */
+bool
+gcp_directory_subject_customer_id(struct gcp_live *g, char *out, size_t size)
 {
 	struct dormant_error e2;
 	struct dormant_http_response resp = {0};
@@ -349,128 +364,6 @@ out:
 	return ok;
 }
 
-/* A listing of customer=my_customer failed before any page named the
- * customer: the scope would be reported as "my_customer", which says
- * nothing when several Workspace accounts are scanned. Name the real id
- * when the subject's own User tells it, and say that it is unknown when
- * not. Failures of the token or of the subject's rights would fail that
- * request the same way: not tried then. */
-static void
-name_failed_scope(struct gcp_live *g, enum dormant_status st,
-                  struct dormant_sink *sink, struct dormant_error *err)
-{
-	char id[GCP_CUSTOMER_ID_MAX + 1];
-	bool tried = st != DORMANT_ERR_AUTH && st != DORMANT_ERR_PERMISSION &&
-	             st != DORMANT_ERR_CONFIG && st != DORMANT_ERR_NOMEM;
-	char msg[DORMANT_ERROR_MAX];
-
-	if (tried && subject_customer_id(g, id, sizeof(id))) {
-		if (sink->set_scope)
-			sink->set_scope(sink, id);
-		return;
-	}
-	if (!err)
-		return;
-	snprintf(msg, sizeof(msg), "%s", err->msg);
-	dormant_error_set(
-	        err, st, "%s (customer id behind my_customer unknown: %s)", msg,
-	        tried ? "users.get of the subject failed too"
-	              : "no page was read");
-}
-
-enum dormant_status
-gcp_directory_list(struct gcp_live *g, struct dormant_sink *sink,
-                   struct dormant_error *err)
-{
-	char what[64];
-	struct gcp_users_listing ls = {.what = what, .scope = g->domain};
-	struct dormant_http_response resp = {0};
-	struct dormant_http *http = NULL;
-	char *url = NULL, *token = NULL, *next = NULL;
-	const char *who = g->domain ? g->domain : g->customer;
-	int64_t start = mono_ms();
-	size_t page;
-	enum dormant_status st;
-
-	st = gcp_live_http_new(g, &http, err);
-	if (st != DORMANT_OK)
-		goto out;
-	/* users.list gives no total; the pace is what can be promised. */
-	if (g->host->log)
-		g->host->log(g->host, DORMANT_LOG_INFO,
-		             "listing the users of %s as %s: %d users a "
-		             "users.list call, paced to %ld calls a minute "
-		             "(requests_per_minute): 100,000 users are 200 "
-		             "calls, at least %.1f s plus the API's latency",
-		             who, g->subject, PAGE_SIZE, g->rpm,
-		             dormant_ratelimit_eta(g->pacer, 200));
-	for (page = 1;; page++) {
-		if (page > MAX_PAGES) {
-			st = dormant_error_set(
-			        err, DORMANT_ERR_PARSE,
-			        "users.list: more than %d pages; "
-			        "the listing does not end",
-			        MAX_PAGES);
-			goto out;
-		}
-		snprintf(what, sizeof(what), "users.list page %zu", page);
-		free(url);
-		st = list_url(g, token, &url, err);
-		if (st != DORMANT_OK)
-			goto out;
-		st = call(g, http, GCP_SCOPE_READ, "GET", url, NULL, what,
-		          &resp, err);
-		if (st != DORMANT_OK)
-			goto out;
-		if (resp.status != 200) {
-			st = failure(g, GCP_SCOPE_READ, what, &resp, err);
-			goto out;
-		}
-		st = gcp_directory_users_page(&ls, resp.body, resp.body_len,
-		                              sink, &next, err);
-		dormant_http_response_clear(&resp);
-		if (st != DORMANT_OK)
-			goto out;
-		if (!next)
-			break;
-		/* An opaque token that comes back unchanged would list the
-		 * same page forever. */
-		if (token && strcmp(token, next) == 0) {
-			st = dormant_error_set(err, DORMANT_ERR_PARSE,
-			                       "%s: nextPageToken repeats the "
-			                       "page's own token",
-			                       what);
-			goto out;
-		}
-		free(token);
-		token = next;
-		next = NULL;
-		if (page % PROGRESS_PAGES == 0 && g->host->log) {
-			double secs = (double)(mono_ms() - start) / 1000.0;
-			g->host->log(g->host, DORMANT_LOG_INFO,
-			             "%s: %zu users in %zu pages, %.0f users/s",
-			             who, ls.users, page,
-			             secs > 0 ? (double)ls.users / secs : 0.0);
-		}
-	}
-	if (g->host->log)
-		g->host->log(g->host, DORMANT_LOG_INFO,
-		             "%s: %zu users in %zu pages, %.1f s", who,
-		             ls.users, page,
-		             (double)(mono_ms() - start) / 1000.0);
-out:
-	if (st != DORMANT_OK && st != DORMANT_ERR_CANCELLED && !g->domain &&
-	    !ls.scope_announced && strcmp(g->customer, "my_customer") == 0)
-		name_failed_scope(g, st, sink, err);
-	dormant_http_response_clear(&resp);
-	dormant_http_free(http);
-	free(url);
-	free(token);
-	free(next);
-	gcp_users_listing_free(&ls);
-	return st;
-}
-
 /* Digits only: the id goes into the URL path unencoded. */
 static bool
 id_valid(const char *id)
@@ -483,12 +376,10 @@ id_valid(const char *id)
 	return n > 0 && n <= GCP_ID_MAX;
 }
 
-/* users.get (get = true) or users.patch of one user, checked: the answer
- * must be that user. */
-static enum dormant_status
-one_user(struct gcp_live *g, const char *id, const char *patch,
-         enum gcp_scope scope, const char *verb, struct gcp_user_facts *facts,
-         struct dormant_error *err)
+enum dormant_status
+gcp_directory_user(struct gcp_live *g, const char *id, const char *patch,
+                   enum gcp_scope scope, const char *verb,
+                   struct gcp_user_facts *facts, struct dormant_error *err)
 {
 	struct dormant_http_response resp = {0};
 	struct dormant_http *http = NULL;
@@ -549,92 +440,4 @@ out:
 	dormant_buf_free(&url);
 	free(fields);
 	return st;
-}
-
-enum dormant_status
-gcp_directory_last_login(struct gcp_live *g, const char *id,
-                         int64_t *last_login, struct dormant_error *err)
-{
-	struct gcp_user_facts f;
-	enum dormant_status st;
-
-	*last_login = DORMANT_TIME_NONE;
-	st = one_user(g, id, NULL, GCP_SCOPE_READ, "users.get", &f, err);
-	if (st == DORMANT_OK)
-		*last_login = f.last_login;
-	return st;
-}
-
-enum dormant_status
-gcp_directory_prepare_write(struct gcp_live *g, struct dormant_error *err)
-{
-	struct dormant_http *http = NULL;
-	char *token = NULL;
-	enum dormant_status st;
-
-	st = gcp_live_http_take(g, &http, err);
-	if (st != DORMANT_OK)
-		return st;
-	st = gcp_tokens_get(&g->tokens, http, GCP_SCOPE_WRITE, &token, err);
-	gcp_live_http_give(g, http);
-	if (token) {
-		dormant_wipe(token, strlen(token));
-		free(token);
-	}
-	return st;
-}
-
-/* A failure after which the change may have been made all the same. */
-static bool
-answer_lost(enum dormant_status st)
-{
-	return st == DORMANT_ERR_NETWORK || st == DORMANT_ERR_HTTP ||
-	       st == DORMANT_ERR_PARSE || st == DORMANT_ERR_THROTTLED;
-}
-
-enum dormant_status
-gcp_directory_set_suspended(struct gcp_live *g, const char *id, bool suspended,
-                            struct dormant_error *err)
-{
-	struct gcp_user_facts f;
-	const char *body =
-	        suspended ? "{\"suspended\":true}" : "{\"suspended\":false}";
-	const char *verb = suspended ? "users.patch suspended=true"
-	                             : "users.patch suspended=false";
-	enum dormant_status st;
-
-	/* Patching an already suspended user to suspended answers 200 with
-	 * the user unchanged: disable and enable are idempotent as they
-	 * are. */
-	st = one_user(g, id, body, GCP_SCOPE_WRITE, verb, &f, err);
-	if (st != DORMANT_OK && answer_lost(st)) {
-		/* The patch may have been made with its answer lost on the way
-		 * back (a reset, a timeout, a garbled 200): a mutation is not
-		 * sent again blindly, it is read back. */
-		struct dormant_error again = {{0}};
-		struct gcp_user_facts now;
-
-		if (one_user(g, id, NULL, GCP_SCOPE_READ, "users.get", &now,
-		             &again) == DORMANT_OK &&
-		    now.suspended == suspended) {
-			if (g->host->log)
-				g->host->log(g->host, DORMANT_LOG_INFO,
-				             "%s %s: the answer was lost (%s); "
-				             "users.get shows it done",
-				             verb, id, err->msg);
-			return DORMANT_OK;
-		}
-		return st;
-	}
-	if (st != DORMANT_OK)
-		return st;
-	if (f.suspended != suspended)
-		return dormant_error_set(err, DORMANT_ERR_HTTP,
-		                         "%s %s: the answer says suspended=%s",
-		                         verb, id,
-		                         f.suspended ? "true" : "false");
-	if (g->host->log)
-		g->host->log(g->host, DORMANT_LOG_INFO, "%s %s: done", verb,
-		             id);
-	return DORMANT_OK;
 }

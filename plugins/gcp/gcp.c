@@ -1,8 +1,9 @@
-/* dormant gcp: Google Workspace users through the Admin SDK Directory API.
+/* dormant gcp: Google Workspace users through the Admin SDK Directory API:
+ * the provider's descriptor and its offline input.
  *
  * Two ways in, chosen by the config:
- *   - live (live.c, directory.c, token.c): a service-account key with
- *     domain-wide delegation ([gcp] credentials_file or
+ *   - live (live.c, through directory.c and token.c): a service-account
+ *     key with domain-wide delegation ([gcp] credentials_file or
  *     GOOGLE_APPLICATION_CREDENTIALS) acting as [gcp] subject; users.list
  *     for the scan, users.get to re-read a last login, users.patch to
  *     suspend and unsuspend;
@@ -22,7 +23,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,29 +78,6 @@ conf(const struct dormant_host *host, const char *key)
 	return v && *v ? v : NULL;
 }
 
-/* A whole number in [min, max] from the config; *out = dflt when unset. */
-static enum dormant_status
-conf_long(const struct dormant_host *host, const char *key, long min, long max,
-          long dflt, long *out, struct dormant_error *err)
-{
-	const char *v = conf(host, key);
-	char *end;
-	long n;
-
-	*out = dflt;
-	if (!v)
-		return DORMANT_OK;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return dormant_error_set(err, DORMANT_ERR_CONFIG,
-		                         "%s: must be a whole number from "
-		                         "%ld to %ld, not \"%.40s\"",
-		                         key, min, max, v);
-	*out = n;
-	return DORMANT_OK;
-}
-
 static enum dormant_status
 open_live(struct gcp *g, struct dormant_error *err)
 {
@@ -123,11 +100,11 @@ open_live(struct gcp *g, struct dormant_error *err)
 		        "no credentials: set [gcp] credentials_file or "
 		        "GOOGLE_APPLICATION_CREDENTIALS to a service-account "
 		        "JSON key (or users_file for exported data)");
-	st = conf_long(host, "requests_per_minute", 1, 1000000, GCP_DEFAULT_RPM,
-	               &c.rpm, err);
+	st = host->config_long(host, "requests_per_minute", 1, 1000000,
+	                       GCP_DEFAULT_RPM, &c.rpm, err);
 	if (st == DORMANT_OK)
-		st = conf_long(host, "retries", 0, 10, GCP_DEFAULT_RETRIES,
-		               &c.retries, err);
+		st = host->config_long(host, "retries", 0, 10,
+		                       GCP_DEFAULT_RETRIES, &c.retries, err);
 	if (st != DORMANT_OK)
 		return st;
 	if (host->log)
@@ -151,10 +128,14 @@ gcp_open(const struct dormant_host *host, void **handle,
 	enum dormant_status st = DORMANT_OK;
 
 	*handle = NULL;
-	if (host->struct_size < offsetof(struct dormant_host, core)) {
-		st = dormant_error_set(err, DORMANT_ERR_PLUGIN,
-		                       "host table too small (%u bytes)",
-		                       (unsigned)host->struct_size);
+	/* The typed config readers (requests_per_minute, retries) came
+	 * with 1.1. */
+	if (!DORMANT_HOST_HAS(host, config_bool)) {
+		st = dormant_error_set(
+		        err, DORMANT_ERR_PLUGIN,
+		        "needs dormant's host table 1.1 or later "
+		        "(this one is %u bytes)",
+		        (unsigned)host->struct_size);
 		goto out;
 	}
 	g = calloc(1, sizeof(*g));
@@ -275,7 +256,7 @@ gcp_list_users(void *handle, size_t scope, struct dormant_sink *sink,
 
 	(void)scope;
 	if (g->live)
-		return gcp_directory_list(g->live, sink, err);
+		return gcp_live_list_users(g->live, sink, err);
 	dormant_buf_init(&b, USERS_FILE_MAX);
 	st = dormant_buf_read_file(&b, g->users_file, err);
 	if (st != DORMANT_OK)
@@ -306,7 +287,7 @@ gcp_last_login(void *handle, const char *scope, const char *id,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_last_login(g->live, id, last_login, err);
+	return gcp_live_last_login(g->live, id, last_login, err);
 }
 
 static enum dormant_status
@@ -320,7 +301,7 @@ gcp_disable(void *handle, const char *scope, const char *id, const char *name,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_set_suspended(g->live, id, true, err);
+	return gcp_live_set_suspended(g->live, id, true, err);
 }
 
 static enum dormant_status
@@ -334,7 +315,7 @@ gcp_enable(void *handle, const char *scope, const char *id, const char *name,
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_set_suspended(g->live, id, false, err);
+	return gcp_live_set_suspended(g->live, id, false, err);
 }
 
 /* The write scope's token before the first suspend: delegation that
@@ -347,7 +328,7 @@ gcp_prepare_actions(void *handle, struct dormant_error *err)
 	if (!g->live)
 		return dormant_error_set(err, DORMANT_ERR_UNSUPPORTED,
 		                         OFFLINE_MSG);
-	return gcp_directory_prepare_write(g->live, err);
+	return gcp_live_prepare_actions(g->live, err);
 }
 
 static void

@@ -1,5 +1,5 @@
-/* dormant gcp: the state of a live Google Workspace handle, shared by the
- * scan thread and the threads core runs actions from.
+/* dormant gcp: the live scan (live.c): its handle, shared by the scan
+ * thread and the threads core runs actions from, and its entry points.
  *
  * Immutable after gcp_live_open except for the parts with their own lock:
  * the token cache, the pacer (core's token bucket, burst 1: the quota is
@@ -88,19 +88,20 @@ enum dormant_status gcp_live_http_take(struct gcp_live *g,
                                        struct dormant_error *err);
 void gcp_live_http_give(struct gcp_live *g, struct dormant_http *http);
 
-/* Directory API calls (directory.c). */
-enum dormant_status gcp_directory_list(struct gcp_live *g,
-                                       struct dormant_sink *sink,
-                                       struct dormant_error *err);
-enum dormant_status gcp_directory_last_login(struct gcp_live *g, const char *id,
-                                             int64_t *last_login,
-                                             struct dormant_error *err);
+/* The scan and the actions, called by the descriptor (gcp.c). */
+enum dormant_status gcp_live_list_users(struct gcp_live *g,
+                                        struct dormant_sink *sink,
+                                        struct dormant_error *err);
+enum dormant_status gcp_live_last_login(struct gcp_live *g, const char *id,
+                                        int64_t *last_login,
+                                        struct dormant_error *err);
 /* Fetches (and caches) the write scope's token: refused delegation shows
  * before the first suspend. */
-enum dormant_status gcp_directory_prepare_write(struct gcp_live *g,
-                                                struct dormant_error *err);
-enum dormant_status gcp_directory_set_suspended(struct gcp_live *g,
-                                                const char *id, bool suspended,
-                                                struct dormant_error *err);
+enum dormant_status gcp_live_prepare_actions(struct gcp_live *g,
+                                             struct dormant_error *err);
+/* Idempotent; a patch whose answer was lost is read back, not resent. */
+enum dormant_status gcp_live_set_suspended(struct gcp_live *g, const char *id,
+                                           bool suspended,
+                                           struct dormant_error *err);
 
 #endif /* DORMANT_GCP_LIVE_H */

@@ -7,6 +7,7 @@ gcp_sources = \
 	plugins/gcp/live.c \
 	plugins/gcp/live.h \
 	plugins/gcp/directory.c \
+	plugins/gcp/directory.h \
 	plugins/gcp/token.c \
 	plugins/gcp/token.h \
 	plugins/gcp/sa_key.c \
@@ -45,21 +46,25 @@ dist_check_SCRIPTS += tests/fuzz/directory_users.test
 EXTRA_DIST += tests/fuzz/corpus/directory_users \
 	examples/gcp/users.json examples/gcp/EXPECTED
 
-# The provider on offline input, against examples/gcp/EXPECTED.
+# The provider on offline input, against examples/gcp/EXPECTED. The fake
+# hosts of both tests below lend core's own typed config readers
+# (core/engine/host_config.c).
 check_PROGRAMS += tests/unit/gcp/test_offline
 TESTS += tests/unit/gcp/test_offline
 tests_unit_gcp_test_offline_SOURCES = tests/unit/gcp/test_offline.c $(gcp_sources)
-tests_unit_gcp_test_offline_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
+tests_unit_gcp_test_offline_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp \
+	-I$(top_srcdir)/core/engine
 tests_unit_gcp_test_offline_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_unit_gcp_test_offline_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_gcp_test_offline_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The live provider: its callbacks called directly (last_login, disable,
 # enable, tokens, pacing, threads) against tests/mock/google_mock.py...
 check_PROGRAMS += tests/unit/gcp/test_live
 tests_unit_gcp_test_live_SOURCES = tests/unit/gcp/test_live.c $(gcp_sources)
-tests_unit_gcp_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp
+tests_unit_gcp_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp \
+	-I$(top_srcdir)/core/engine
 tests_unit_gcp_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
-tests_unit_gcp_test_live_LDADD = $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
+tests_unit_gcp_test_live_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # ...and whole scans through the dormant binary, verdicts compared one by
 # one with the mock's truth.

@@ -2,6 +2,7 @@
  * roles) and of the offline azure provider over examples/azure. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "graph_roles.h"
 #include "graph_users.h"
+#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider azure_LTX_dormant_provider;
@@ -733,6 +735,9 @@ static const struct dormant_host host = {
         .struct_size = sizeof(struct dormant_host),
         .provider = "azure",
         .config = host_config,
+        .config_long = host_config_long,
+        .config_double = host_config_double,
+        .config_bool = host_config_bool,
         .cancelled = host_cancelled,
 };
 
@@ -983,6 +988,18 @@ test_offline_files(void)
 	ok(h == NULL, "no handle");
 
 	cfg_users = f1;
+	{
+		/* A 1.0 core: its table ends at core, before the readers. */
+		struct dormant_host old = host;
+
+		old.struct_size =
+		        offsetof(struct dormant_host, core) + sizeof(old.core);
+		is_int(p->open(&old, &h, &err), DORMANT_ERR_PLUGIN,
+		       "a 1.0 host table is refused");
+		ok(strstr(err.msg, "needs dormant's host table 1.1 or later"),
+		   "saying which host table it needs");
+		ok(h == NULL, "no handle");
+	}
 	is_int(p->open(&host, &h, &err), DORMANT_OK, "open offline");
 	is_int(p->scope_count(h), 1, "one scope");
 	is_str(p->scope_label(h, 0), "tenant-x", "labelled with the tenant");

@@ -3,11 +3,11 @@
  * fake host against the mock identity platform + Graph
  * (tests/mock/graph_mock.py, started by tests/e2e/azure_actions.test).
  *
- *   test_azure_live CA URL NOPERM_URL APP_PEM
+ *   test_live CA URL NOPERM_URL APP_PEM
  *        everything against URL (a mock with every role, throttling every
  *        7th request inside batches), then a disable against NOPERM_URL
  *        (a mock without the write roles)
- *   test_azure_live CA URL bench N
+ *   test_live CA URL bench N
  *        disable N users in batches, timed: prints "N batches seconds"
  *
  * The mock's tenant is generated with seed 1 at NOW (below): user i's id
@@ -30,9 +30,10 @@
 #include <dormant/json.h>
 #include <dormant/plugin.h>
 
-#include "azure_int.h"
+#include "live.h"
 #include "batch.h"
 #include "graph.h"
+#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider azure_LTX_dormant_provider;
@@ -106,6 +107,9 @@ static struct dormant_host host = {
         .struct_size = sizeof(struct dormant_host),
         .provider = "azure",
         .config = host_config,
+        .config_long = host_config_long,
+        .config_double = host_config_double,
+        .config_bool = host_config_bool,
         .log = host_log,
         .now = host_now,
         .cancelled = host_cancelled,

@@ -1,8 +1,8 @@
 /* The gcp provider's live callbacks called directly, as core will call
  * them, against tests/mock/google_mock.py:
  *
- *     test_gcp_live MOCK_URL QUOTA_MOCK_URL CA_PEM KEY_JSON QUOTA_KEY_JSON
- *                   KEY_PEM
+ *     test_live MOCK_URL QUOTA_MOCK_URL CA_PEM KEY_JSON QUOTA_KEY_JSON
+ *               KEY_PEM
  *
  * MOCK_URL serves 1,000 users with hour-long tokens; QUOTA_MOCK_URL
  * serves 100 users, 4-second tokens and a quota of 10 calls a second per
@@ -40,6 +40,7 @@
 #include <dormant/timeutil.h>
 
 #include "sa_key.h"
+#include "host_config.h"
 #include "tap.h"
 #include "token.h"
 
@@ -148,6 +149,9 @@ host_init(struct test_host *h, const char *endpoint, const char *subject,
 	h->host.struct_size = sizeof(h->host);
 	h->host.provider = "gcp";
 	h->host.config = host_config;
+	h->host.config_long = host_config_long;
+	h->host.config_double = host_config_double;
+	h->host.config_bool = host_config_bool;
 	h->host.log = host_log;
 	h->host.now = host_now;
 	h->host.cancelled = host_cancelled;
@@ -298,11 +302,17 @@ test_open(void)
 	} bad[] = {
 	        {"subject", "", "subject", "no subject"},
 	        {"subject", "admin", "subject", "subject not an address"},
-	        {"requests_per_minute", "0", "requests_per_minute",
+	        {"requests_per_minute", "0",
+	         "[gcp] requests_per_minute = \"0\": not a whole number "
+	         "from 1 to 1000000",
 	         "requests_per_minute 0"},
-	        {"requests_per_minute", "12x", "requests_per_minute",
+	        {"requests_per_minute", "12x",
+	         "[gcp] requests_per_minute = \"12x\": not a whole number "
+	         "from 1 to 1000000",
 	         "requests_per_minute not a number"},
-	        {"retries", "11", "retries", "retries past 10"},
+	        {"retries", "11",
+	         "[gcp] retries = \"11\": not a whole number from 0 to 10",
+	         "retries past 10"},
 	        {"directory_endpoint", "http://127.0.0.1:1", "https://",
 	         "plain http endpoint"},
 	        {"credentials_file", "/nonexistent/key.json", "nonexistent",

@@ -3,6 +3,7 @@
  * under the SPEC's verdict (section 3) at a pinned clock. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
+#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider DORMANT_PROVIDER_EXPORT(gcp);
@@ -52,6 +54,9 @@ host_init(struct fake_host *h, const char *users_file, const char *domain)
 	h->host.struct_size = sizeof(h->host);
 	h->host.provider = "gcp";
 	h->host.config = config;
+	h->host.config_long = host_config_long;
+	h->host.config_double = host_config_double;
+	h->host.config_bool = host_config_bool;
 	h->host.cancelled = cancelled;
 	h->users_file = users_file;
 	h->domain = domain;
@@ -181,6 +186,16 @@ test_descriptor(void)
 	           strstr(err.msg, "credentials_file") &&
 	           strstr(err.msg, "users_file"),
 	   "no users_file, no credentials: config error (%s)", err.msg);
+
+	/* A 1.0 core: its table ends at core, before the typed readers. */
+	host_init(&h, "users.json", NULL);
+	h.host.struct_size =
+	        offsetof(struct dormant_host, core) + sizeof(h.host.core);
+	handle = (void *)&h;
+	ok(P->open(&h.host, &handle, &err) == DORMANT_ERR_PLUGIN &&
+	           handle == NULL &&
+	           strstr(err.msg, "needs dormant's host table 1.1 or later"),
+	   "a 1.0 host table is refused (%s)", err.msg);
 }
 
 static void

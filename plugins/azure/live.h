@@ -1,12 +1,13 @@
-/* dormant azure: the provider handle, shared by its files.
+/* dormant azure: the provider handle and the live scan's entry points.
  *
- * One handle serves both paths: offline input (users_file) and the live
- * Microsoft Graph scan. What threads share is the token cache and the
+ * One handle (struct azure) serves both paths: offline input (users_file,
+ * read by azure.c) and the live Microsoft Graph scan (live.c, through
+ * graph.c and batch.c). What threads share is the token cache and the
  * pacer, each behind its own mutex; everything else is set at open and
  * read-only afterwards.
  */
-#ifndef DORMANT_AZURE_INT_H
-#define DORMANT_AZURE_INT_H
+#ifndef DORMANT_AZURE_LIVE_H
+#define DORMANT_AZURE_LIVE_H
 
 #include <stdbool.h>
 
@@ -31,7 +32,8 @@ struct azure {
 	struct dormant_ratelimit *pacer; /* sign-in activity reads */
 };
 
-/* Live path (live.c). */
+/* The live scan (live.c), called by the descriptor in azure.c when
+ * users_file is not set. */
 enum dormant_status azure_live_open(struct azure *az,
                                     struct dormant_error *err);
 void azure_live_close(struct azure *az);
@@ -49,4 +51,4 @@ enum dormant_status azure_live_set_enabled(struct azure *az, const char *id,
                                            bool enabled,
                                            struct dormant_error *err);
 
-#endif /* DORMANT_AZURE_INT_H */
+#endif /* DORMANT_AZURE_LIVE_H */
