@@ -217,7 +217,7 @@ emit_user(const struct skeleton *sk, const char *scope, const cJSON *u,
 	                            &user.interactive_access, err)) ||
 	    (st = dormant_json_bool(u, "admin", false, &user.admin, err)) ||
 	    (st = dormant_json_bool(u, "mfa", false, &mfa, err))) {
-		/* Which entry: the error already names the key. */
+		/* The getter named the key; say which file. */
 		dormant_error_prefix(err, "%s", sk->users_file);
 		return st;
 	}
