@@ -10,3 +10,14 @@ EXTRA_DIST += \
 	examples/azure/EXPECTED \
 	examples/gcp/users.json \
 	examples/gcp/EXPECTED
+
+# The teaching provider: built out of tree with its own Makefile against
+# an installed prefix, never by this build (tests/e2e/skeleton.test does
+# it after a `make install` into a scratch DESTDIR).
+EXTRA_DIST += \
+	examples/provider-skeleton/README \
+	examples/provider-skeleton/Makefile \
+	examples/provider-skeleton/skeleton.c \
+	examples/provider-skeleton/users.json
+TESTS += tests/e2e/skeleton.test
+EXTRA_DIST += tests/e2e/skeleton.test

@@ -35,7 +35,9 @@ AM_TESTS_ENVIRONMENT = \
 	SHARED_TESTDATA='$(abs_top_srcdir)/../shared/testdata'; export SHARED_TESTDATA; \
 	dormantstatedir='$(dormantstatedir)'; export dormantstatedir; \
 	runstatedir='$(runstatedir)'; export runstatedir; \
-	MAKE='$(MAKE)'; export MAKE;
+	MAKE='$(MAKE)'; export MAKE; \
+	CC='$(CC)'; export CC; \
+	PKG_CONFIG='$(PKG_CONFIG)'; export PKG_CONFIG;
 
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
 TESTLIBS = core/lib/libdormant.la

@@ -15,7 +15,28 @@ core_lib_libdormant_la_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CRYPTO_CFLAGS) \
 	$(CJSON_CFLAGS) $(EXPAT_CFLAGS)
 core_lib_libdormant_la_LIBADD = $(CURL_LIBS) $(CRYPTO_LIBS) $(CJSON_LIBS) $(EXPAT_LIBS) \
 	$(PTHREAD_LIBS) -lm
-core_lib_libdormant_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -no-undefined
+# The export list: exactly the functions include/dormant/*.h declare, one
+# a line, nothing else in the file (libtool turns it into a linker version
+# script). A function added to a header goes into the list too;
+# tests/e2e/sdk.test checks the list against the headers and against the
+# built library.
+core_lib_libdormant_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined \
+	-export-symbols $(srcdir)/core/lib/libdormant.sym \
+	-version-info $(LIBDORMANT_VERSION_INFO)
+EXTRA_core_lib_libdormant_la_DEPENDENCIES = core/lib/libdormant.sym
+EXTRA_DIST += core/lib/libdormant.sym
+# libtool's current:revision:age of the library's interface, not the
+# package version. Bump it once per release that changed core/lib/:
+# - only the code changed: revision + 1;
+# - functions or members were added (appended): current + 1, revision 0,
+#   age + 1 (old providers keep loading);
+# - anything was removed or changed incompatibly (a function, a
+#   signature, a public struct's layout): current + 1, revision 0, age 0.
+#   The soname becomes libdormant.so.<current - age>, and every provider
+#   has to be relinked.
+# 1:0:0 is such a break: the last release's 0:0:0 exported about 140
+# symbols, internals included; the export list keeps only the public ones.
+LIBDORMANT_VERSION_INFO = 1:0:0
 
 pkginclude_HEADERS += \
 	include/dormant/plugin.h \
@@ -77,3 +98,7 @@ tests_fuzz_fuzz_retry_after_CFLAGS = $(TESTCFLAGS)
 tests_fuzz_fuzz_retry_after_LDADD = $(LIBTESTLIBS)
 dist_check_SCRIPTS += tests/fuzz/retry_after.test
 EXTRA_DIST += tests/fuzz/corpus/retry_after
+
+# The export list against the headers and the built library.
+TESTS += tests/e2e/sdk.test
+EXTRA_DIST += tests/e2e/sdk.test
