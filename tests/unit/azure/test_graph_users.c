@@ -735,9 +735,9 @@ static const struct dormant_host host = {
         .struct_size = sizeof(struct dormant_host),
         .provider = "azure",
         .config = host_config,
-        .config_long = host_config_long,
-        .config_double = host_config_double,
-        .config_bool = host_config_bool,
+        .config_long = core_host_config_long,
+        .config_double = core_host_config_double,
+        .config_bool = core_host_config_bool,
         .cancelled = host_cancelled,
 };
 

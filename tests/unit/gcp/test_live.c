@@ -149,9 +149,9 @@ host_init(struct test_host *h, const char *endpoint, const char *subject,
 	h->host.struct_size = sizeof(h->host);
 	h->host.provider = "gcp";
 	h->host.config = host_config;
-	h->host.config_long = host_config_long;
-	h->host.config_double = host_config_double;
-	h->host.config_bool = host_config_bool;
+	h->host.config_long = core_host_config_long;
+	h->host.config_double = core_host_config_double;
+	h->host.config_bool = core_host_config_bool;
 	h->host.log = host_log;
 	h->host.now = host_now;
 	h->host.cancelled = host_cancelled;

@@ -54,9 +54,9 @@ host_init(struct fake_host *h, const char *users_file, const char *domain)
 	h->host.struct_size = sizeof(h->host);
 	h->host.provider = "gcp";
 	h->host.config = config;
-	h->host.config_long = host_config_long;
-	h->host.config_double = host_config_double;
-	h->host.config_bool = host_config_bool;
+	h->host.config_long = core_host_config_long;
+	h->host.config_double = core_host_config_double;
+	h->host.config_bool = core_host_config_bool;
 	h->host.cancelled = cancelled;
 	h->users_file = users_file;
 	h->domain = domain;
