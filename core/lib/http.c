@@ -57,10 +57,18 @@
 /* Longest URL or trace line shown in a message. */
 #define SHOWN_MAX 400
 
-static const char *const kept_names[DORMANT_HTTP_KEPT_HEADERS] = {
-        "Content-Type",     "Retry-After", "Location",
-        "x-amzn-RequestId", "request-id",  "client-request-id"};
-enum { KEPT_CONTENT_TYPE = 0, KEPT_RETRY_AFTER = 1 };
+/* What the response's kept[] slots hold. Content-Type and Retry-After
+ * have slots of their own because the response points at them; every
+ * header of the answer (those two included) is in the KEPT_ALL block, as
+ * "name\0value\0" pairs ending with an empty name, a repeated header's
+ * values joined with ", " as RFC 9110 section 5.3 allows (Okta sends
+ * one Link line per relation). The other slots are unused: the array's
+ * size is part of the ABI. */
+enum { KEPT_CONTENT_TYPE = 0, KEPT_RETRY_AFTER = 1, KEPT_ALL = 2 };
+static const char *const own_slot_names[] = {"Content-Type", "Retry-After"};
+/* All the headers of one answer together; a server that sends more is
+ * not one dormant talks to. */
+#define ALL_HEADERS_MAX ((size_t)64 << 10)
 
 struct dormant_http {
 	CURL *curl;
@@ -72,6 +80,7 @@ struct dormant_http {
 	/* State of the attempt in flight, filled by the callbacks. */
 	struct dormant_buf body;
 	char *kept[DORMANT_HTTP_KEPT_HEADERS];
+	struct dormant_buf headers; /* "name\0value\0" as they came */
 	bool too_large;
 	bool nomem;
 	bool cancelled;
@@ -259,6 +268,7 @@ on_header(char *data, size_t size, size_t n, void *ud)
 	 * proxy's CONNECT answer): only the final one's headers count. */
 	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		drop_kept(h->kept);
+		dormant_buf_reset(&h->headers);
 		return len;
 	}
 	colon = memchr(data, ':', len);
@@ -274,21 +284,85 @@ on_header(char *data, size_t size, size_t n, void *ud)
 	while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
 	                v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
 		vlen--;
-	for (size_t i = 0; i < DORMANT_HTTP_KEPT_HEADERS; i++) {
-		if (!ascii_ieq(data, nlen, kept_names[i]))
+	/* A NUL would cut the pair apart; no header dormant reads has one. */
+	if (vlen > KEPT_VALUE_MAX || nlen == 0 || memchr(data, '\0', len))
+		return len;
+	for (size_t i = 0; i < sizeof(own_slot_names) / sizeof(*own_slot_names);
+	     i++) {
+		if (!ascii_ieq(data, nlen, own_slot_names[i]))
 			continue;
 		free(h->kept[i]);
-		h->kept[i] = NULL;
-		if (vlen > KEPT_VALUE_MAX)
-			break;
 		h->kept[i] = strndup(v, vlen);
 		if (!h->kept[i]) {
 			h->nomem = true;
 			return 0;
 		}
-		break;
+	}
+	/* Past the cap the rest is dropped, as an over-long value is: the
+	 * answer is still read. */
+	if (h->headers.len + nlen + vlen + 2 <= ALL_HEADERS_MAX &&
+	    (dormant_buf_append(&h->headers, data, nlen) != DORMANT_OK ||
+	     dormant_buf_append(&h->headers, "", 1) != DORMANT_OK ||
+	     dormant_buf_append(&h->headers, v, vlen) != DORMANT_OK ||
+	     dormant_buf_append(&h->headers, "", 1) != DORMANT_OK)) {
+		h->nomem = true;
+		return 0;
 	}
 	return len;
+}
+
+/* The KEPT_ALL block of the headers in h->headers: each name once, in
+ * the order first seen, with every value of a repeated name joined.
+ * NULL when there are none or memory ran out (then *nomem). */
+static char *
+merge_headers(const struct dormant_buf *in, bool *nomem)
+{
+	struct dormant_buf out;
+	const char *end = in->data + in->len;
+
+	if (in->len == 0)
+		return NULL;
+	dormant_buf_init(&out, 0);
+	for (const char *n = in->data; n < end;) {
+		const char *v = n + strlen(n) + 1;
+		const char *next = v + strlen(v) + 1;
+		bool seen = false, ok;
+
+		for (const char *p = in->data; p < n && !seen;) {
+			const char *pv = p + strlen(p) + 1;
+
+			seen = ascii_ieq(p, strlen(p), n);
+			p = pv + strlen(pv) + 1;
+		}
+		if (seen) {
+			n = next;
+			continue;
+		}
+		ok = dormant_buf_append(&out, n, strlen(n) + 1) == DORMANT_OK &&
+		     dormant_buf_append(&out, v, strlen(v)) == DORMANT_OK;
+		for (const char *p = next; ok && p < end;) {
+			const char *pv = p + strlen(p) + 1;
+
+			if (ascii_ieq(p, strlen(p), n))
+				ok = dormant_buf_append(&out, ", ", 2) ==
+				             DORMANT_OK &&
+				     dormant_buf_append(&out, pv, strlen(pv)) ==
+				             DORMANT_OK;
+			p = pv + strlen(pv) + 1;
+		}
+		if (!ok || dormant_buf_append(&out, "", 1) != DORMANT_OK) {
+			dormant_buf_free(&out);
+			*nomem = true;
+			return NULL;
+		}
+		n = next;
+	}
+	if (dormant_buf_append(&out, "", 1) != DORMANT_OK) {
+		dormant_buf_free(&out);
+		*nomem = true;
+		return NULL;
+	}
+	return dormant_buf_steal(&out);
 }
 
 static size_t
@@ -639,6 +713,7 @@ dormant_http_new(const struct dormant_http_options *opts,
 	h->opts.user_agent = NULL;
 	h->opts.ca_file = NULL;
 	dormant_buf_init(&h->body, h->opts.max_body_bytes);
+	dormant_buf_init(&h->headers, 0);
 	h->user_agent = strdup(opts->user_agent ? opts->user_agent
 	                                        : "dormant/" PACKAGE_VERSION);
 	h->curl = curl_easy_init();
@@ -681,6 +756,7 @@ dormant_http_free(struct dormant_http *http)
 	if (http->curl)
 		curl_easy_cleanup(http->curl);
 	dormant_buf_free(&http->body);
+	dormant_buf_free(&http->headers);
 	drop_kept(http->kept);
 	free(http->user_agent);
 	free(http);
@@ -702,9 +778,19 @@ dormant_http_response_header(const struct dormant_http_response *r,
 {
 	if (!r || !name)
 		return NULL;
-	for (size_t i = 0; i < DORMANT_HTTP_KEPT_HEADERS; i++)
-		if (ascii_ieq(name, strlen(name), kept_names[i]))
+	for (size_t i = 0; i < sizeof(own_slot_names) / sizeof(*own_slot_names);
+	     i++)
+		if (ascii_ieq(name, strlen(name), own_slot_names[i]))
 			return r->kept[i];
+	if (!r->kept[KEPT_ALL])
+		return NULL;
+	for (const char *n = r->kept[KEPT_ALL]; *n;) {
+		const char *v = n + strlen(n) + 1;
+
+		if (ascii_ieq(name, strlen(name), n))
+			return v;
+		n = v + strlen(v) + 1;
+	}
 	return NULL;
 }
 
@@ -1077,6 +1163,7 @@ attempt_once(struct dormant_http *h, const struct dormant_http_request *req,
 
 	dormant_buf_reset(&h->body);
 	drop_kept(h->kept);
+	dormant_buf_reset(&h->headers);
 	h->too_large = false;
 	h->nomem = false;
 	h->cancelled = false;
@@ -1093,6 +1180,9 @@ attempt_once(struct dormant_http *h, const struct dormant_http_request *req,
 		h->nomem = true;
 		return CURLE_OUT_OF_MEMORY;
 	}
+	h->kept[KEPT_ALL] = merge_headers(&h->headers, &h->nomem);
+	if (h->nomem)
+		return CURLE_OUT_OF_MEMORY;
 	memcpy(resp->kept, h->kept, sizeof(resp->kept));
 	memset(h->kept, 0, sizeof(h->kept));
 	resp->content_type = resp->kept[KEPT_CONTENT_TYPE];

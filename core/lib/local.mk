@@ -34,9 +34,12 @@ EXTRA_DIST += core/lib/libdormant.sym
 #   signature, a public struct's layout): current + 1, revision 0, age 0.
 #   The soname becomes libdormant.so.<current - age>, and every provider
 #   has to be relinked.
-# 1:0:0 is such a break: the last release's 0:0:0 exported about 140
-# symbols, internals included; the export list keeps only the public ones.
-LIBDORMANT_VERSION_INFO = 1:0:0
+# 1:0:0 was such a break: the release before exported about 140 symbols,
+# internals included; the export list keeps only the public ones.
+# 2:0:1 (dormant 1.1) added dormant_private_key_generate_rsa and
+# dormant_private_key_public_jwk (DPoP for Okta), and
+# dormant_http_response_header now finds every header.
+LIBDORMANT_VERSION_INFO = 2:0:1
 
 pkginclude_HEADERS += \
 	include/dormant/plugin.h \
@@ -64,8 +67,8 @@ tests_unit_lib_test_timeutil_SOURCES = tests/unit/lib/test_timeutil.c tests/tap.
 tests_unit_lib_test_timeutil_CFLAGS = $(TESTCFLAGS)
 tests_unit_lib_test_timeutil_LDADD = $(LIBTESTLIBS)
 tests_unit_lib_test_crypto_SOURCES = tests/unit/lib/test_crypto.c tests/tap.h
-tests_unit_lib_test_crypto_CFLAGS = $(TESTCFLAGS) $(CRYPTO_CFLAGS)
-tests_unit_lib_test_crypto_LDADD = $(LIBTESTLIBS) $(CRYPTO_LIBS)
+tests_unit_lib_test_crypto_CFLAGS = $(TESTCFLAGS) $(CRYPTO_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_lib_test_crypto_LDADD = $(LIBTESTLIBS) $(CRYPTO_LIBS) $(CJSON_LIBS)
 tests_unit_lib_test_ratelimit_SOURCES = tests/unit/lib/test_ratelimit.c \
 	tests/tap.h
 tests_unit_lib_test_ratelimit_CFLAGS = $(TESTCFLAGS)

@@ -60,6 +60,22 @@ dormant_private_key_load_pem(const char *pem, size_t len, const char *what,
                              struct dormant_error *err);
 void dormant_private_key_free(struct dormant_private_key *key);
 
+/* Since dormant 1.1: a new RSA key of `bits` bits (2048 to 8192),
+ * for a key that lives only as long as the run (a DPoP proof key, RFC
+ * 9449). Takes some tens of milliseconds. */
+enum dormant_status
+dormant_private_key_generate_rsa(unsigned bits,
+                                 struct dormant_private_key **out,
+                                 struct dormant_error *err);
+
+/* Since dormant 1.1: the key's public half as a JWK (RFC 7517), the
+ * JSON text {"e":...,"kty":"RSA","n":...} with exactly the members and
+ * member order of RFC 7638, so that its SHA-256 is the key's JWK
+ * thumbprint. *out is freed by the caller. */
+enum dormant_status
+dormant_private_key_public_jwk(const struct dormant_private_key *key,
+                               char **out, struct dormant_error *err);
+
 /* Signs data with RSASSA-PKCS1-v1_5 over SHA-256 (JWS "RS256"); *sig is a
  * new buffer of *sig_len bytes the caller frees. */
 enum dormant_status dormant_rs256_sign(const struct dormant_private_key *key,

@@ -100,8 +100,8 @@ struct dormant_http_request {
 	const char *expect_xml_root;
 };
 
-/* How many response headers the layer keeps (see
- * dormant_http_response_header). */
+/* The size of the response's internal header slots (part of the ABI;
+ * see dormant_http_response_header). */
 #define DORMANT_HTTP_KEPT_HEADERS 6
 
 /* Start it zeroed ({0}); dormant_http_send clears it before each use. */
@@ -112,7 +112,7 @@ struct dormant_http_response {
 	char *content_type; /* NULL when absent; points into kept[] */
 	char *retry_after; /* the raw Retry-After value, or NULL; into kept[] */
 	unsigned attempts; /* how many attempts it took */
-	/* Internal: the kept header values, owned by the response. Read them
+	/* Internal: the answer's headers, owned by the response. Read them
 	 * with dormant_http_response_header. */
 	char *kept[DORMANT_HTTP_KEPT_HEADERS];
 };
@@ -139,9 +139,14 @@ enum dormant_status dormant_http_send(struct dormant_http *http,
 
 void dormant_http_response_clear(struct dormant_http_response *resp);
 
-/* A response header's value by name (case-insensitive), or NULL. Only the
- * headers the layer keeps are available: Content-Type, Retry-After,
- * Location, x-amzn-RequestId, request-id, client-request-id. */
+/* A response header's value by name (case-insensitive), or NULL when the
+ * answer has none. Every header of the final answer is kept (since
+ * dormant 1.1; before, only Content-Type, Retry-After, Location,
+ * x-amzn-RequestId, request-id and client-request-id). A header sent on
+ * several lines comes back as one value, the lines joined with ", " (RFC
+ * 9110 section 5.3): Link: <a>; rel="self" and Link: <b>; rel="next"
+ * read as `<a>; rel="self", <b>; rel="next"`. Values longer than 8 KiB,
+ * and headers past 64 KiB in all, are dropped. */
 const char *dormant_http_response_header(const struct dormant_http_response *r,
                                          const char *name);
 

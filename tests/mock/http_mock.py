@@ -43,6 +43,7 @@ class HttpTestHandler(mockserver.MockHandler):
         ("*", r"^/reset/[\w.-]+$", "reset"),
         ("*", r"^/garble/[\w.-]+$", "garble"),
         ("GET", r"^/big$", "big"),
+        ("GET", r"^/headers$", "many_headers"),
         ("GET", r"^/slow$", "slow"),
     ]
 
@@ -102,6 +103,17 @@ class HttpTestHandler(mockserver.MockHandler):
             # parsing can tell.
             return self.send(200, whole[:len(whole) // 2], ctype)
         self.send(200, whole, ctype)
+
+    def many_headers(self, req, match):
+        """Headers as a paging API sends them: Link on two lines, a
+        header every answer of dormant's clouds lacks, one over the
+        value cap."""
+        self.send(200, "ok\n", headers=[
+            ("Link", '<https://x.test/u?limit=2>; rel="self"'),
+            ("X-Rate-Limit-Remaining", "41"),
+            ("link", '<https://x.test/u?after=a%2Cb&limit=2>; rel="next"'),
+            ("X-Huge", "h" * 9000),
+        ])
 
     def big(self, req, match):
         self.send(200, b"x" * req.int_arg("bytes", 0),

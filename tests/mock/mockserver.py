@@ -198,7 +198,9 @@ class MockHandler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
+        # A list of pairs sends a header on several lines (Link).
+        pairs = headers.items() if hasattr(headers, "items") else headers
+        for name, value in pairs or ():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":

@@ -4,9 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+
+#include <cjson/cJSON.h>
 
 #include <dormant/crypto.h>
 
@@ -33,6 +38,100 @@ b64_case(const char *in, const char *want, const char *want_url)
 	dormant_buf_free(&b);
 	free(e);
 	free(u);
+}
+
+/* A public key rebuilt from a JWK's n and e alone, so that what
+ * dormant_private_key_public_jwk wrote is checked by OpenSSL verifying a
+ * signature with it. NULL when the JWK does not make a key. */
+static EVP_PKEY *
+key_from_jwk(const char *jwk)
+{
+	cJSON *j = cJSON_Parse(jwk);
+	const char *ns = cJSON_GetStringValue(cJSON_GetObjectItem(j, "n"));
+	const char *es = cJSON_GetStringValue(cJSON_GetObjectItem(j, "e"));
+	struct dormant_buf nb, eb;
+	struct dormant_error err;
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *n = NULL, *e = NULL;
+
+	dormant_buf_init(&nb, 4096);
+	dormant_buf_init(&eb, 64);
+	if (ns && es &&
+	    dormant_base64url_decode(ns, strlen(ns), &nb, &err) == DORMANT_OK &&
+	    dormant_base64url_decode(es, strlen(es), &eb, &err) == DORMANT_OK) {
+		n = BN_bin2bn((unsigned char *)nb.data, (int)nb.len, NULL);
+		e = BN_bin2bn((unsigned char *)eb.data, (int)eb.len, NULL);
+		OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n);
+		OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e);
+		params = OSSL_PARAM_BLD_to_param(bld);
+		if (params && EVP_PKEY_fromdata_init(ctx) == 1)
+			EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY,
+			                  params);
+	}
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	EVP_PKEY_CTX_free(ctx);
+	BN_free(n);
+	BN_free(e);
+	dormant_buf_free(&nb);
+	dormant_buf_free(&eb);
+	cJSON_Delete(j);
+	return pkey;
+}
+
+static void
+test_generated_key(void)
+{
+	struct dormant_private_key *key = NULL;
+	struct dormant_error err = {{0}};
+	char *jwk = NULL, *jwt = NULL;
+	EVP_PKEY *pub;
+
+	ok(dormant_private_key_generate_rsa(1024, &key, &err) ==
+	                   DORMANT_ERR_INTERNAL &&
+	           key == NULL,
+	   "a 1024-bit key is refused");
+	err.msg[0] = '\0';
+	ok(dormant_private_key_generate_rsa(2048, &key, &err) == DORMANT_OK,
+	   "2048-bit key generated: %s", err.msg);
+	if (!key)
+		return;
+	ok(dormant_private_key_public_jwk(key, &jwk, &err) == DORMANT_OK,
+	   "public JWK: %s", err.msg);
+	ok(jwk &&
+	           strncmp(jwk, "{\"e\":\"AQAB\",\"kty\":\"RSA\",\"n\":\"",
+	                   28) == 0 &&
+	           strcmp(jwk + strlen(jwk) - 2, "\"}") == 0 &&
+	           !strchr(jwk, '=') && !strchr(jwk, '+') && !strchr(jwk, '/'),
+	   "JWK has RFC 7638's members in its order, base64url unpadded");
+	ok(dormant_jwt_sign_rs256("{\"alg\":\"RS256\"}", "{}", key, &jwt,
+	                          &err) == DORMANT_OK,
+	   "the generated key signs");
+	pub = jwk ? key_from_jwk(jwk) : NULL;
+	ok(pub != NULL, "the JWK's n and e make an RSA public key");
+	if (pub && jwt) {
+		const char *dot2 = strrchr(jwt, '.');
+		struct dormant_buf sig;
+		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+		dormant_buf_init(&sig, 4096);
+		dormant_base64url_decode(dot2 + 1, strlen(dot2 + 1), &sig,
+		                         &err);
+		EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pub);
+		ok(EVP_DigestVerify(ctx, (unsigned char *)sig.data, sig.len,
+		                    (const unsigned char *)jwt,
+		                    (size_t)(dot2 - jwt)) == 1,
+		   "a signature of the key verifies with its JWK");
+		EVP_MD_CTX_free(ctx);
+		dormant_buf_free(&sig);
+	}
+	EVP_PKEY_free(pub);
+	free(jwt);
+	free(jwk);
+	dormant_private_key_free(key);
 }
 
 static void
@@ -148,5 +247,6 @@ main(void)
 	   "junk PEM refused: %s", err.msg);
 	BIO_free(bio);
 	EVP_PKEY_free(pkey);
+	test_generated_key();
 	return tap_done();
 }

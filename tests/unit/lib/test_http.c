@@ -328,6 +328,21 @@ test_basic(void)
 	                   "req-", 4) == 0,
 	   "x-amzn-RequestId kept");
 	ok(resp.retry_after == NULL, "no Retry-After on a 200");
+	ok(dormant_http_response_header(&resp, "Set-Cookie") != NULL,
+	   "any header is kept");
+
+	st = get(http, "/headers", &resp, &err);
+	is_int(st, DORMANT_OK, "GET /headers: %s", WHY(st));
+	is_str(dormant_http_response_header(&resp, "LINK"),
+	       "<https://x.test/u?limit=2>; rel=\"self\", "
+	       "<https://x.test/u?after=a%2Cb&limit=2>; rel=\"next\"",
+	       "a header on two lines reads as one, joined with \", \"");
+	is_str(dormant_http_response_header(&resp, "x-rate-limit-remaining"),
+	       "41", "a header between the two kept too");
+	ok(dormant_http_response_header(&resp, "X-Huge") == NULL,
+	   "a value over 8 KiB is dropped");
+	ok(dormant_http_response_header(&resp, "X-Absent") == NULL,
+	   "an absent header is NULL");
 
 	u = url("/echo");
 	req.url = u;
