@@ -10,6 +10,7 @@
 #define DORMANT_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <dormant/status.h>
 
