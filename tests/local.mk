@@ -42,6 +42,13 @@ AM_TESTS_ENVIRONMENT = \
 TESTCFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
 TESTLIBS = core/lib/libdormant.la
 
+# The fake host table of the unit tests that drive a provider through its
+# descriptor (tests/unit/fake_host.h): a test adds these to its SOURCES and
+# CPPFLAGS, and core/libprogram.la (core's typed config readers) to its
+# LDADD.
+FAKE_HOST_SOURCES = tests/unit/fake_host.c tests/unit/fake_host.h
+FAKE_HOST_CPPFLAGS = -I$(top_srcdir)/tests/unit -I$(top_srcdir)/core/engine
+
 EXTRA_DIST += tests/tap.h tests/lib.sh
 
 include $(srcdir)/tests/fuzz/local.mk

@@ -57,9 +57,10 @@ tests_unit_aws_test_csv_LDADD = $(TESTLIBS)
 check_PROGRAMS += tests/unit/aws/test_credential_report
 TESTS += tests/unit/aws/test_credential_report
 tests_unit_aws_test_credential_report_SOURCES = \
-	tests/unit/aws/test_credential_report.c $(AWS_SOURCES)
+	tests/unit/aws/test_credential_report.c $(FAKE_HOST_SOURCES) \
+	$(AWS_SOURCES)
 tests_unit_aws_test_credential_report_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(top_srcdir)/plugins/aws -I$(top_srcdir)/core/engine
+	-I$(top_srcdir)/plugins/aws $(FAKE_HOST_CPPFLAGS)
 tests_unit_aws_test_credential_report_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 # PROGRAMTESTLIBS for core's typed config readers (host_config.c).
 tests_unit_aws_test_credential_report_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
@@ -114,9 +115,10 @@ tests_unit_aws_test_sigv4_LDADD = $(TESTLIBS) $(CJSON_LIBS)
 # The live provider against the mock IAM + STS server: the callbacks
 # driven directly (last_login, disable, credentials, errors) ...
 check_PROGRAMS += tests/unit/aws/test_live
-tests_unit_aws_test_live_SOURCES = tests/unit/aws/test_live.c $(AWS_SOURCES)
+tests_unit_aws_test_live_SOURCES = tests/unit/aws/test_live.c \
+	$(FAKE_HOST_SOURCES) $(AWS_SOURCES)
 tests_unit_aws_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/aws \
-	-I$(top_srcdir)/core/engine
+	$(FAKE_HOST_CPPFLAGS)
 tests_unit_aws_test_live_CFLAGS = $(TESTCFLAGS) $(AWS_CFLAGS)
 tests_unit_aws_test_live_LDADD = $(PROGRAMTESTLIBS) $(AWS_LIBS)
 

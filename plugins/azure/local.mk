@@ -36,9 +36,10 @@ plugins_azure_azure_la_LIBADD = core/lib/libdormant.la $(CJSON_LIBS) \
 check_PROGRAMS += tests/unit/azure/test_graph_users
 TESTS += tests/unit/azure/test_graph_users
 tests_unit_azure_test_graph_users_SOURCES = tests/unit/azure/test_graph_users.c \
+	$(FAKE_HOST_SOURCES) \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
 tests_unit_azure_test_graph_users_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure \
-	-I$(top_srcdir)/core/engine
+	$(FAKE_HOST_CPPFLAGS)
 tests_unit_azure_test_graph_users_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
 tests_unit_azure_test_graph_users_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
@@ -71,9 +72,10 @@ check_PROGRAMS += tests/unit/azure/test_live
 TESTS += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
 EXTRA_DIST += tests/e2e/azure_actions.test tests/e2e/azure_remediate.test
 tests_unit_azure_test_live_SOURCES = tests/unit/azure/test_live.c tests/tap.h \
+	$(FAKE_HOST_SOURCES) \
 	plugins/azure/azure.c $(AZURE_PARSER_SOURCES) $(AZURE_LIVE_SOURCES)
 tests_unit_azure_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/azure \
-	-I$(top_srcdir)/core/engine
+	$(FAKE_HOST_CPPFLAGS)
 tests_unit_azure_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
 tests_unit_azure_test_live_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 

@@ -51,18 +51,20 @@ EXTRA_DIST += tests/fuzz/corpus/directory_users \
 # (core/engine/host_config.c).
 check_PROGRAMS += tests/unit/gcp/test_offline
 TESTS += tests/unit/gcp/test_offline
-tests_unit_gcp_test_offline_SOURCES = tests/unit/gcp/test_offline.c $(gcp_sources)
+tests_unit_gcp_test_offline_SOURCES = tests/unit/gcp/test_offline.c \
+	$(FAKE_HOST_SOURCES) $(gcp_sources)
 tests_unit_gcp_test_offline_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp \
-	-I$(top_srcdir)/core/engine
+	$(FAKE_HOST_CPPFLAGS)
 tests_unit_gcp_test_offline_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
 tests_unit_gcp_test_offline_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 
 # The live provider: its callbacks called directly (last_login, disable,
 # enable, tokens, pacing, threads) against tests/mock/google_mock.py...
 check_PROGRAMS += tests/unit/gcp/test_live
-tests_unit_gcp_test_live_SOURCES = tests/unit/gcp/test_live.c $(gcp_sources)
+tests_unit_gcp_test_live_SOURCES = tests/unit/gcp/test_live.c \
+	$(FAKE_HOST_SOURCES) $(gcp_sources)
 tests_unit_gcp_test_live_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins/gcp \
-	-I$(top_srcdir)/core/engine
+	$(FAKE_HOST_CPPFLAGS)
 tests_unit_gcp_test_live_CFLAGS = $(TESTCFLAGS) $(CJSON_CFLAGS)
 tests_unit_gcp_test_live_LDADD = core/libprogram.la $(TESTLIBS) $(CJSON_LIBS) $(PTHREAD_LIBS)
 

@@ -3,7 +3,6 @@
  * (plugins/aws/aws.c). */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,7 @@
 #include <dormant/timeutil.h>
 
 #include "credential_report.h"
-#include "host_config.h"
+#include "fake_host.h"
 #include "tap.h"
 
 extern const struct dormant_provider aws_LTX_dormant_provider;
@@ -168,78 +167,13 @@ find(const struct recorder *r, const char *name)
 	return NULL;
 }
 
-struct test_host {
-	struct dormant_host host;
-	const char *report_file;
-	const char *details_file;
-	const char *rate; /* max_requests_per_second */
-	char log[2048];
-	int info_lines;
-};
-
-static const char *
-host_config(const struct dormant_host *host, const char *key)
-{
-	const struct test_host *h = (const struct test_host *)host;
-
-	if (strcmp(key, "credential_report_file") == 0)
-		return h->report_file;
-	if (strcmp(key, "authorization_details_file") == 0)
-		return h->details_file;
-	if (strcmp(key, "max_requests_per_second") == 0)
-		return h->rate;
-	return NULL;
-}
-
+/* A host at a pinned clock, reading report_file (NULL: live). */
 static void
-host_log(const struct dormant_host *host, enum dormant_log_level level,
-         const char *fmt, ...)
+host_init(struct fake_host *h, const char *report_file)
 {
-	struct test_host *h = (struct test_host *)host;
-	size_t o = strlen(h->log);
-	va_list ap;
-
-	if (level == DORMANT_LOG_INFO)
-		h->info_lines++;
-	va_start(ap, fmt);
-	vsnprintf(h->log + o, sizeof(h->log) - o, fmt, ap);
-	va_end(ap);
-	o = strlen(h->log);
-	if (o + 1 < sizeof(h->log)) {
-		h->log[o] = '\n';
-		h->log[o + 1] = '\0';
-	}
-}
-
-static int64_t
-host_now(const struct dormant_host *host)
-{
-	(void)host;
-	return dormant_days_from_civil(2026, 11, 28) * 86400 + 12 * 3600;
-}
-
-static bool
-host_cancelled(const struct dormant_host *host)
-{
-	(void)host;
-	return false;
-}
-
-static void
-host_init(struct test_host *h, const char *report_file)
-{
-	memset(h, 0, sizeof(*h));
-	h->host.struct_size = sizeof(h->host);
-	h->host.provider = "aws";
-	h->host.config = host_config;
-	h->host.log = host_log;
-	h->host.now = host_now;
-	h->host.cancelled = host_cancelled;
-	/* Core's own readers: their wording is what a user sees. */
-	h->host.config_long = core_host_config_long;
-	h->host.config_double = core_host_config_double;
-	h->host.config_bool = core_host_config_bool;
-	h->report_file = report_file;
+	fake_host_init(h, "aws");
+	h->now = dormant_days_from_civil(2026, 11, 28) * 86400 + 12 * 3600;
+	fake_host_set(h, "credential_report_file", report_file);
 }
 
 static int64_t
@@ -286,7 +220,7 @@ test_fields(void)
 	        HEADER "\n" ROOT "\n" ALICE "\n" FRANK "\n" SVC "\n";
 	struct recorder r;
 	struct dormant_error err;
-	struct test_host h;
+	struct fake_host h;
 	char account[AWS_ACCOUNT_ID_LEN + 1];
 	const struct rec *u;
 
@@ -301,9 +235,10 @@ test_fields(void)
 	is_int(r.users_before_scope, 0, "set_scope before the first user");
 	is_int(r.n, 3, "three users, the root row skipped");
 	ok(!find(&r, "<root_account>"), "root not emitted");
-	is_int(h.info_lines, 1, "one info line");
-	ok(strstr(h.log, "line 2") && strstr(h.log, "<root_account>"),
-	   "the skip of line 2's root is logged: %s", h.log);
+	is_int(h.log.lines[DORMANT_LOG_INFO], 1, "one info line");
+	ok(strstr(fake_log_text(&h.log), "line 2") &&
+	           strstr(fake_log_text(&h.log), "<root_account>"),
+	   "the skip of line 2's root is logged: %s", fake_log_text(&h.log));
 
 	u = find(&r, "alice");
 	ok(u != NULL, "alice listed");
@@ -362,6 +297,7 @@ test_fields(void)
 	                                   &err),
 	       DORMANT_OK, "validation alone (no sink)");
 	is_str(account, "123456789012", "validation alone: account");
+	fake_host_free(&h);
 }
 
 static void
@@ -704,7 +640,7 @@ test_module(void)
 	const struct dormant_provider *p = &aws_LTX_dormant_provider;
 	const char *srcdir = getenv("top_srcdir");
 	char path[4096];
-	struct test_host h;
+	struct fake_host h;
 	struct recorder r;
 	struct dormant_error err;
 	void *handle = NULL;
@@ -750,8 +686,9 @@ test_module(void)
 	ok(handle == NULL, "open failed: no handle");
 
 	/* A bad number: the host's wording, no "aws: " of our own. */
+	fake_host_free(&h);
 	host_init(&h, NULL);
-	h.rate = "fast";
+	fake_host_set(&h, "max_requests_per_second", "fast");
 	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_CONFIG,
 	       "open live, max_requests_per_second = fast: config error");
 	is_str(err.msg,
@@ -761,6 +698,7 @@ test_module(void)
 	ok(handle == NULL, "... and no handle");
 
 	/* A 1.0 host table has no typed readers: refused, saying why. */
+	fake_host_free(&h);
 	host_init(&h, NULL);
 	h.host.struct_size = offsetof(struct dormant_host, request_timeout_ms);
 	is_int(p->open(&h.host, &handle, &err), DORMANT_ERR_PLUGIN,
@@ -772,6 +710,7 @@ test_module(void)
 
 	snprintf(path, sizeof(path), "%s/examples/aws/credential-report.csv",
 	         srcdir ? srcdir : "..");
+	fake_host_free(&h);
 	host_init(&h, path);
 	is_int(p->open(&h.host, &handle, &err), DORMANT_OK, "open offline");
 	is_int(p->scope_count(handle), 1, "one scope");
@@ -785,10 +724,10 @@ test_module(void)
 	ok(!find(&r, "<root_account>"), "example: root not listed");
 	{
 		const struct rec *u = find(&r, "boundary-exact");
-		ok(u && u->last_login == host_now(&h.host) - 90 * 86400,
+		ok(u && u->last_login == h.host.now(&h.host) - 90 * 86400,
 		   "example: boundary-exact is exactly 90 days old");
 		u = find(&r, "boundary-plus-1s");
-		ok(u && u->last_login == host_now(&h.host) - 90 * 86400 - 1,
+		ok(u && u->last_login == h.host.now(&h.host) - 90 * 86400 - 1,
 		   "example: boundary-plus-1s is 90 days + 1 s old");
 		u = find(&r, "oscar");
 		ok(u && u->last_login == DORMANT_TIME_NONE &&
@@ -811,7 +750,7 @@ test_module(void)
 		snprintf(details, sizeof(details),
 		         "%s/examples/aws/authorization-details.json",
 		         srcdir ? srcdir : "..");
-		h.details_file = details;
+		fake_host_set(&h, "authorization_details_file", details);
 		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
 		       "open offline with authorization_details_file");
 		rec_init(&r);
@@ -832,7 +771,8 @@ test_module(void)
 		   "non-default version): no admin");
 		rec_free(&r);
 		p->close(handle);
-		h.details_file = "/nonexistent/details.json";
+		fake_host_set(&h, "authorization_details_file",
+		              "/nonexistent/details.json");
 		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
 		       "open with a missing details file (read at listing)");
 		rec_init(&r);
@@ -842,7 +782,7 @@ test_module(void)
 		   err.msg);
 		rec_free(&r);
 		p->close(handle);
-		h.details_file = NULL;
+		fake_host_set(&h, "authorization_details_file", NULL);
 		is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
 		       "open offline again");
 	}
@@ -861,6 +801,7 @@ test_module(void)
 	       DORMANT_ERR_UNSUPPORTED, "disable offline: unsupported");
 	p->close(handle);
 
+	fake_host_free(&h);
 	host_init(&h, "/nonexistent/credential-report.csv");
 	is_int(p->open(&h.host, &handle, &err), DORMANT_OK,
 	       "open with a missing file (read at list time)");
@@ -881,6 +822,7 @@ test_module(void)
 			        alice_with(4, "last tuesday"));
 			fclose(f);
 		}
+		fake_host_free(&h);
 		host_init(&h, path);
 		p->open(&h.host, &handle, &err);
 		rec_init(&r);
@@ -894,6 +836,7 @@ test_module(void)
 		p->close(handle);
 		remove(path);
 	}
+	fake_host_free(&h);
 }
 
 int

@@ -13,11 +13,9 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <dormant/http.h>
 #include <dormant/plugin.h>
@@ -25,7 +23,7 @@
 
 #include "credentials.h"
 #include "endpoints.h"
-#include "host_config.h"
+#include "fake_host.h"
 #include "iam_xml.h"
 #include "query.h"
 #include "tap.h"
@@ -39,74 +37,14 @@ extern const struct dormant_provider aws_LTX_dormant_provider;
 #define ROLE1       "arn:aws:iam::210000000001:role/DormantScan"
 #define DAYS        90
 
-struct test_host {
-	struct dormant_host host;
-	const char *roles;
-	int64_t skew; /* added to the real clock */
-	char log[8192];
-};
-
-static const char *
-host_config(const struct dormant_host *host, const char *key)
-{
-	const struct test_host *h = (const struct test_host *)host;
-
-	if (strcmp(key, "assume_roles") == 0)
-		return h->roles;
-	if (strcmp(key, "report_wait_seconds") == 0)
-		return "10";
-	return NULL;
-}
-
+/* The provider's config: role ARNs to assume (NULL: none). */
 static void
-host_log(const struct dormant_host *host, enum dormant_log_level level,
-         const char *fmt, ...)
+host_init(struct fake_host *h, const char *ca, const char *roles)
 {
-	struct test_host *h = (struct test_host *)host;
-	size_t used = strlen(h->log);
-	va_list ap;
-
-	(void)level;
-	if (used + 2 >= sizeof(h->log))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(h->log + used, sizeof(h->log) - used - 1, fmt, ap);
-	va_end(ap);
-	used = strlen(h->log);
-	h->log[used] = '\n';
-	h->log[used + 1] = '\0';
-}
-
-static int64_t
-host_now(const struct dormant_host *host)
-{
-	const struct test_host *h = (const struct test_host *)host;
-
-	return (int64_t)time(NULL) + h->skew;
-}
-
-static bool
-host_cancelled(const struct dormant_host *host)
-{
-	(void)host;
-	return false;
-}
-
-static void
-host_init(struct test_host *h, const char *ca, const char *roles)
-{
-	memset(h, 0, sizeof(*h));
-	h->host.struct_size = sizeof(h->host);
-	h->host.provider = "aws";
-	h->host.config = host_config;
-	h->host.log = host_log;
-	h->host.now = host_now;
-	h->host.cancelled = host_cancelled;
-	h->host.config_long = core_host_config_long;
-	h->host.config_double = core_host_config_double;
-	h->host.config_bool = core_host_config_bool;
+	fake_host_init(h, "aws");
+	fake_host_set(h, "assume_roles", roles);
+	fake_host_set(h, "report_wait_seconds", "10");
 	h->host.ca_file = ca;
-	h->roles = roles;
 }
 
 /* ---- a sink that counts ---- */
@@ -135,7 +73,7 @@ static void
 test_callbacks(const char *ca, int64_t now)
 {
 	const struct dormant_provider *p = &aws_LTX_dormant_provider;
-	struct test_host h;
+	struct fake_host h;
 	struct counter c = {{c_scope, c_user, NULL, NULL, NULL}, "", 0};
 	struct dormant_error err = {{0}};
 	void *handle = NULL;
@@ -144,8 +82,10 @@ test_callbacks(const char *ca, int64_t now)
 
 	host_init(&h, ca, ROLE1);
 	st = p->open(&h.host, &handle, &err);
-	if (!ok(st == DORMANT_OK, "open live: %s", err.msg))
+	if (!ok(st == DORMANT_OK, "open live: %s", err.msg)) {
+		fake_host_free(&h);
 		return;
+	}
 	is_int(p->scope_count(handle), 2, "two scopes: base + one role");
 	is_str(p->scope_label(handle, 1), ROLE1, "role scope label");
 
@@ -191,10 +131,11 @@ test_callbacks(const char *ca, int64_t now)
 	 * password (it is a boundary user). */
 	st = p->disable(handle, ACCOUNT0, NULL, "u0-00001", &err);
 	is_int(st, DORMANT_OK, "disable u0-00001: %s", err.msg);
-	h.log[0] = '\0';
+	fake_log_clear(&h.log);
 	st = p->disable(handle, ACCOUNT0, NULL, "u0-00001", &err);
 	is_int(st, DORMANT_OK, "disable again: NoSuchEntity is done");
-	ok(strstr(h.log, "u0-00001 has no console password already") != NULL,
+	ok(strstr(fake_log_text(&h.log),
+	          "u0-00001 has no console password already") != NULL,
 	   "and says so at -v");
 	/* IAM answers NoSuchEntity for a user that is gone too: nobody
 	 * left to sign in, so that is done as well. */
@@ -206,8 +147,9 @@ test_callbacks(const char *ca, int64_t now)
 	                       "credentials lack the permission "
 	                       "iam:DeleteLoginProfile"),
 	       err.msg, "the message names the permission missing");
-	ok(!strstr(h.log, BASE_SECRET), "no secret in the log");
+	ok(!strstr(fake_log_text(&h.log), BASE_SECRET), "no secret in the log");
 	p->close(handle);
+	fake_host_free(&h);
 }
 
 /* The mock is as strict as IAM: the Query layer with wrong credentials
@@ -216,7 +158,7 @@ static enum dormant_status
 call_with(const char *url, const char *ca, const struct aws_credentials *creds,
           int64_t skew, struct aws_error_body *e, struct dormant_error *err)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct aws_endpoint ep;
 	struct aws_credential_source *prov = NULL;
 	struct dormant_http *http = NULL;
@@ -243,6 +185,7 @@ out:
 	dormant_http_response_clear(&resp);
 	dormant_http_free(http);
 	aws_credential_source_free(prov);
+	fake_host_free(&h);
 	return st;
 }
 
@@ -284,7 +227,7 @@ test_strict_mock(const char *url, const char *ca)
 static void
 test_token_required(const char *url, const char *ca)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct aws_endpoint ep;
 	struct aws_credential_source *base = NULL;
 	struct dormant_http *http = NULL;
@@ -334,6 +277,7 @@ out:
 	aws_credentials_clear(&sc);
 	dormant_http_free(http);
 	aws_credential_source_free(base);
+	fake_host_free(&h);
 }
 
 /* Partitions and their defaults (no network). */
@@ -354,7 +298,7 @@ test_endpoints(void)
 	         "us-gov-west-1", "https://sts.us-gov-east-1.amazonaws.com/",
 	         "us-gov-east-1"},
 	};
-	struct test_host h;
+	struct fake_host h;
 	struct aws_endpoint iam, sts;
 	struct dormant_error err = {{0}};
 
@@ -389,6 +333,7 @@ test_endpoints(void)
 	is_int(aws_endpoints_resolve(&h.host, NULL, &iam, &sts, &err),
 	       DORMANT_ERR_CONFIG, "plain http: refused");
 	unsetenv("AWS_ENDPOINT_URL");
+	fake_host_free(&h);
 }
 
 /* Whose credentials are, from the ARN an AssumeRole answer names; any

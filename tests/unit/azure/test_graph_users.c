@@ -13,9 +13,9 @@
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
+#include "fake_host.h"
 #include "graph_roles.h"
 #include "graph_users.h"
-#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider azure_LTX_dormant_provider;
@@ -709,37 +709,8 @@ test_large(void)
 
 /* ---- the provider, through its descriptor, with a fake host ---- */
 
-static const char *cfg_users, *cfg_roles, *cfg_tenant;
-
-static const char *
-host_config(const struct dormant_host *host, const char *key)
-{
-	(void)host;
-	if (strcmp(key, "users_file") == 0)
-		return cfg_users;
-	if (strcmp(key, "directory_roles_file") == 0)
-		return cfg_roles;
-	if (strcmp(key, "tenant_id") == 0)
-		return cfg_tenant;
-	return NULL;
-}
-
-static bool
-host_cancelled(const struct dormant_host *host)
-{
-	(void)host;
-	return false;
-}
-
-static const struct dormant_host host = {
-        .struct_size = sizeof(struct dormant_host),
-        .provider = "azure",
-        .config = host_config,
-        .config_long = core_host_config_long,
-        .config_double = core_host_config_double,
-        .config_bool = core_host_config_bool,
-        .cancelled = host_cancelled,
-};
+/* users_file, directory_roles_file and tenant_id, set by each test. */
+static struct fake_host fake;
 
 /* Opens the provider and lists scope 0 into r. */
 static enum dormant_status
@@ -751,7 +722,7 @@ run(struct rec *r, struct dormant_error *err)
 
 	rec_init(r);
 	err->msg[0] = '\0';
-	st = p->open(&host, &h, err);
+	st = p->open(&fake.host, &h, err);
 	if (st == DORMANT_OK)
 		st = p->list_users(h, 0, &r->sink, err);
 	if (h)
@@ -803,10 +774,11 @@ test_example(void)
 	size_t n = 0;
 	int64_t now = T("2026-11-28T12:00:00Z");
 	const struct rec_user *u;
+	const char *cfg_tenant = "8f3c2a71-5d4e-4b9a-9c1f-2e6d7a0b4c35";
 
-	cfg_users = users;
-	cfg_roles = rolesf;
-	cfg_tenant = "8f3c2a71-5d4e-4b9a-9c1f-2e6d7a0b4c35";
+	fake_host_set(&fake, "users_file", users);
+	fake_host_set(&fake, "directory_roles_file", rolesf);
+	fake_host_set(&fake, "tenant_id", cfg_tenant);
 	is_int(run(&r, &err), DORMANT_OK, "example tenant lists");
 	if (err.msg[0])
 		printf("# %s\n", err.msg);
@@ -863,8 +835,8 @@ test_example(void)
 	rec_free(&r);
 
 	/* Without tenant_id and roles file. */
-	cfg_roles = NULL;
-	cfg_tenant = NULL;
+	fake_host_set(&fake, "directory_roles_file", NULL);
+	fake_host_set(&fake, "tenant_id", NULL);
 	is_int(run(&r, &err), DORMANT_OK, "lists without roles file");
 	is_str(r.scope, "users.json", "scope falls back to the file's name");
 	ok(strstr(r.admins_unknown, "directory_roles_file not set") != NULL,
@@ -926,49 +898,49 @@ test_offline_files(void)
 	               "{\"value\":[{\"principalId\":\"g\",\"principal\":{"
 	               "\"@odata.type\":\"#microsoft.graph.group\",\"id\":"
 	               "\"g\"}},{\"principalId\":\"id2\"}]}");
-	cfg_tenant = "tenant-x";
-	cfg_roles = NULL;
+	fake_host_set(&fake, "tenant_id", "tenant-x");
+	fake_host_set(&fake, "directory_roles_file", NULL);
 
-	cfg_users = f1;
+	fake_host_set(&fake, "users_file", f1);
 	is_int(run(&r, &err), DORMANT_OK, "an array of pages lists");
 	ok(r.n == 3 && r.pages == 2, "three users in two pages");
 	rec_free(&r);
 
-	cfg_users = f2;
+	fake_host_set(&fake, "users_file", f2);
 	is_int(run(&r, &err), DORMANT_ERR_PARSE, "a first page alone fails");
 	ok(strstr(err.msg, "users_file holds only the first page of the answer "
 	                   "(@odata.nextLink present); export every page"),
 	   "with the incomplete-export message");
 	rec_free(&r);
 
-	cfg_users = f3;
+	fake_host_set(&fake, "users_file", f3);
 	is_int(run(&r, &err), DORMANT_ERR_PARSE,
 	       "an array whose last page has a next link fails");
 	rec_free(&r);
 
-	cfg_users = f4;
+	fake_host_set(&fake, "users_file", f4);
 	is_int(run(&r, &err), DORMANT_ERR_PARSE, "an empty array fails");
 	rec_free(&r);
 
-	cfg_users = f5;
+	fake_host_set(&fake, "users_file", f5);
 	is_int(run(&r, &err), DORMANT_ERR_PARSE, "a non-object page fails");
 	rec_free(&r);
 
-	cfg_users = "/nonexistent/users.json";
+	fake_host_set(&fake, "users_file", "/nonexistent/users.json");
 	is_int(run(&r, &err), DORMANT_ERR_IO, "a missing file fails");
 	ok(strstr(err.msg, "/nonexistent/users.json") != NULL,
 	   "naming the file");
 	rec_free(&r);
 
-	cfg_users = f1;
-	cfg_roles = f6;
+	fake_host_set(&fake, "users_file", f1);
+	fake_host_set(&fake, "directory_roles_file", f6);
 	is_int(run(&r, &err), DORMANT_ERR_PARSE,
 	       "a roles file that is a first page fails");
 	ok(strstr(err.msg, "directory_roles_file holds only the first page"),
 	   "with the incomplete-export message");
 	rec_free(&r);
 
-	cfg_roles = f7;
+	fake_host_set(&fake, "directory_roles_file", f7);
 	is_int(run(&r, &err), DORMANT_OK, "a role held by a group lists");
 	ok(strstr(r.admins_unknown, "group g") != NULL,
 	   "and says admins are unknown");
@@ -976,10 +948,10 @@ test_offline_files(void)
 	   "direct holders are still admins");
 	rec_free(&r);
 
-	cfg_users = NULL;
-	cfg_roles = NULL;
+	fake_host_set(&fake, "users_file", NULL);
+	fake_host_set(&fake, "directory_roles_file", NULL);
 	rec_init(&r);
-	is_int(p->open(&host, &h, &err), DORMANT_ERR_CONFIG,
+	is_int(p->open(&fake.host, &h, &err), DORMANT_ERR_CONFIG,
 	       "open without users_file nor client_id is a config error");
 	is_str(err.msg,
 	       "set tenant_id and client_id (or AZURE_TENANT_ID and "
@@ -987,20 +959,19 @@ test_offline_files(void)
 	       "and says what to set");
 	ok(h == NULL, "no handle");
 
-	cfg_users = f1;
+	fake_host_set(&fake, "users_file", f1);
 	{
 		/* A 1.0 core: its table ends at core, before the readers. */
-		struct dormant_host old = host;
-
-		old.struct_size =
-		        offsetof(struct dormant_host, core) + sizeof(old.core);
-		is_int(p->open(&old, &h, &err), DORMANT_ERR_PLUGIN,
+		fake.host.struct_size = offsetof(struct dormant_host, core) +
+		                        sizeof(fake.host.core);
+		is_int(p->open(&fake.host, &h, &err), DORMANT_ERR_PLUGIN,
 		       "a 1.0 host table is refused");
 		ok(strstr(err.msg, "needs dormant's host table 1.1 or later"),
 		   "saying which host table it needs");
 		ok(h == NULL, "no handle");
+		fake.host.struct_size = sizeof(fake.host);
 	}
-	is_int(p->open(&host, &h, &err), DORMANT_OK, "open offline");
+	is_int(p->open(&fake.host, &h, &err), DORMANT_OK, "open offline");
 	is_int(p->scope_count(h), 1, "one scope");
 	is_str(p->scope_label(h, 0), "tenant-x", "labelled with the tenant");
 	is_int(p->last_login(h, "tenant-x", "id1", "u1@x", &t, &err),
@@ -1058,6 +1029,9 @@ test_descriptor(void)
 int
 main(void)
 {
+	int rc;
+
+	fake_host_init(&fake, "azure");
 	test_descriptor();
 	test_fields();
 	test_sign_in_combinations();
@@ -1068,5 +1042,7 @@ main(void)
 	test_example();
 	test_offline_files();
 	test_large();
-	return tap_done();
+	rc = tap_done();
+	fake_host_free(&fake);
+	return rc;
 }

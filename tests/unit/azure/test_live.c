@@ -17,7 +17,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +31,8 @@
 
 #include "live.h"
 #include "batch.h"
+#include "fake_host.h"
 #include "graph.h"
-#include "host_config.h"
 #include "tap.h"
 
 extern const struct dormant_provider azure_LTX_dormant_provider;
@@ -45,76 +44,19 @@ extern const struct dormant_provider azure_LTX_dormant_provider;
 #define DAY    86400LL
 
 static const char *mock_url;
-static const char *cfg_secret = SECRET;
 static const char *cfg_cert;
-static int64_t clock_offset;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct dormant_buf logged;
+/* What every test here hands the provider; its log holds every line
+ * logged, for the secrets check at the end. */
+static struct fake_host fake;
 
-static const char *
-host_config(const struct dormant_host *host, const char *key)
-{
-	(void)host;
-	if (strcmp(key, "tenant_id") == 0)
-		return TENANT;
-	if (strcmp(key, "client_id") == 0)
-		return CLIENT;
-	if (strcmp(key, "client_secret") == 0)
-		return cfg_secret;
-	if (strcmp(key, "client_certificate") == 0)
-		return cfg_cert;
-	if (strcmp(key, "authority_host") == 0 ||
-	    strcmp(key, "graph_endpoint") == 0)
-		return mock_url;
-	if (strcmp(key, "requests_per_minute") == 0)
-		return "6000000";
-	return NULL;
-}
-
+/* Points the provider (and the mock's control calls) at url. */
 static void
-host_log(const struct dormant_host *host, enum dormant_log_level level,
-         const char *fmt, ...)
+use_mock(const char *url)
 {
-	va_list ap;
-	char line[1024];
-
-	(void)host;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&log_lock);
-	if (dormant_buf_appendf(&logged, "%s\n", line) != DORMANT_OK)
-		abort();
-	pthread_mutex_unlock(&log_lock);
+	mock_url = url;
+	fake_host_set(&fake, "authority_host", url);
+	fake_host_set(&fake, "graph_endpoint", url);
 }
-
-static int64_t
-host_now(const struct dormant_host *host)
-{
-	(void)host;
-	return (int64_t)time(NULL) + clock_offset;
-}
-
-static bool
-host_cancelled(const struct dormant_host *host)
-{
-	(void)host;
-	return false;
-}
-
-static struct dormant_host host = {
-        .struct_size = sizeof(struct dormant_host),
-        .provider = "azure",
-        .config = host_config,
-        .config_long = core_host_config_long,
-        .config_double = core_host_config_double,
-        .config_bool = core_host_config_bool,
-        .log = host_log,
-        .now = host_now,
-        .cancelled = host_cancelled,
-        .verbosity = 3,
-};
 
 /* The mock's user_id(i, 1). */
 static void
@@ -137,7 +79,7 @@ mock_state(void)
 	char url[256];
 	cJSON *root = NULL;
 
-	o.host = &host;
+	o.host = &fake.host;
 	snprintf(url, sizeof(url), "%s/_graph/state", mock_url);
 	req.method = "GET";
 	req.url = url;
@@ -173,7 +115,7 @@ revoke_tokens(void)
 	struct dormant_error err;
 	char url[256];
 
-	o.host = &host;
+	o.host = &fake.host;
 	snprintf(url, sizeof(url), "%s/_graph/revoke-tokens", mock_url);
 	req.method = "POST";
 	req.url = url;
@@ -244,7 +186,7 @@ test_full(void)
 	char *ev;
 	int base;
 
-	is_int(p->open(&host, &h, &err), DORMANT_OK, "open live (secret)");
+	is_int(p->open(&fake.host, &h, &err), DORMANT_OK, "open live (secret)");
 	is_str(p->scope_label(h, 0), TENANT, "the scope is the tenant");
 
 	/* User 1: lastSuccessfulSignInDateTime, with a fraction. */
@@ -293,11 +235,11 @@ test_full(void)
 	       "a 401 fetches a new token and tries again");
 	is_int(state_count("token_requests"), 2, "exactly one new token");
 	/* Near its expiry (3599 s), the token is renewed before use. */
-	clock_offset = 3400;
+	fake.skew = 3400;
 	is_int(p->last_login(h, TENANT, id, "user000001", &t, &err), DORMANT_OK,
 	       "re-read near the token's expiry");
 	is_int(state_count("token_requests"), 3, "renewed before it expired");
-	clock_offset = 0;
+	fake.skew = 0;
 
 	/* disable = PATCH accountEnabled=false, then revokeSignInSessions;
 	 * enable = the PATCH alone. */
@@ -387,21 +329,21 @@ test_full(void)
 
 	/* A certificate that has expired is named before any request. */
 	if (cfg_cert) {
-		cfg_secret = NULL;
-		clock_offset = 30 * DAY;
+		fake_host_set(&fake, "client_secret", NULL);
+		fake.skew = 30 * DAY;
 		h = NULL;
-		is_int(p->open(&host, &h, &err), DORMANT_ERR_AUTH,
+		is_int(p->open(&fake.host, &h, &err), DORMANT_ERR_AUTH,
 		       "an expired client certificate is refused at open");
 		ok(strstr(err.msg, "expired on") != NULL, "saying so: %s",
 		   err.msg);
-		clock_offset = 0;
-		is_int(p->open(&host, &h, &err), DORMANT_OK,
+		fake.skew = 0;
+		is_int(p->open(&fake.host, &h, &err), DORMANT_OK,
 		       "open with the certificate");
 		user_id(1, id);
 		is_int(p->last_login(h, TENANT, id, "user000001", &t, &err),
 		       DORMANT_OK, "a certificate assertion gets a token");
 		p->close(h);
-		cfg_secret = SECRET;
+		fake_host_set(&fake, "client_secret", SECRET);
 	}
 }
 
@@ -413,7 +355,7 @@ test_noperm(void)
 	void *h = NULL;
 	char id[40];
 
-	is_int(p->open(&host, &h, &err), DORMANT_OK, "open live");
+	is_int(p->open(&fake.host, &h, &err), DORMANT_OK, "open live");
 	user_id(4, id);
 	is_int(p->disable(h, TENANT, id, "user000004", &err),
 	       DORMANT_ERR_PERMISSION, "disable without the write permission");
@@ -437,7 +379,7 @@ bench(long n)
 	cJSON *s;
 	int batches;
 
-	if (!acts || !ids || p->open(&host, &h, &err) != DORMANT_OK ||
+	if (!acts || !ids || p->open(&fake.host, &h, &err) != DORMANT_OK ||
 	    azure_graph_open(h, &g, &err) != DORMANT_OK) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return 99;
@@ -467,6 +409,7 @@ bench(long n)
 int
 main(int argc, char **argv)
 {
+	const char *logged;
 	int rc;
 
 	if (argc < 4) {
@@ -476,23 +419,28 @@ main(int argc, char **argv)
 		        argv[0]);
 		return 99;
 	}
-	host.ca_file = argv[1];
-	mock_url = argv[2];
-	dormant_buf_init(&logged, 0);
+	fake_host_init(&fake, "azure");
+	fake.host.ca_file = argv[1];
+	fake.host.verbosity = 3;
+	fake_host_set(&fake, "tenant_id", TENANT);
+	fake_host_set(&fake, "client_id", CLIENT);
+	fake_host_set(&fake, "client_secret", SECRET);
+	fake_host_set(&fake, "requests_per_minute", "6000000");
+	use_mock(argv[2]);
 	if (strcmp(argv[3], "bench") == 0)
 		return bench(argc > 4 ? strtol(argv[4], NULL, 10) : 1000);
 	cfg_cert = argc > 4 ? argv[4] : NULL;
+	fake_host_set(&fake, "client_certificate", cfg_cert);
 	test_full();
-	mock_url = argv[3];
+	use_mock(argv[3]);
 	test_noperm();
 	/* Everything logged at -vvv, HTTP traces included. */
-	ok(logged.data && strstr(logged.data, "http: > GET /v1.0/users?"),
-	   "the HTTP trace was on");
-	ok(!logged.data || (!strstr(logged.data, SECRET) &&
-	                    !strstr(logged.data, "mock.") &&
-	                    !strstr(logged.data, "eyJhbGci")),
+	logged = fake_log_text(&fake.log);
+	ok(strstr(logged, "http: > GET /v1.0/users?"), "the HTTP trace was on");
+	ok(!strstr(logged, SECRET) && !strstr(logged, "mock.") &&
+	           !strstr(logged, "eyJhbGci"),
 	   "no secret, token or assertion in any log line");
 	rc = tap_done();
-	dormant_buf_free(&logged);
+	fake_host_free(&fake);
 	return rc;
 }

@@ -22,7 +22,6 @@
 #include "config.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,8 +38,8 @@
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
+#include "fake_host.h"
 #include "sa_key.h"
-#include "host_config.h"
 #include "tap.h"
 #include "token.h"
 
@@ -63,114 +62,29 @@ static const char *key_pem;
 static int64_t now_ref;
 static char ids[20][32];
 
-/* -- a host that records what is logged ----------------------------------- */
-
-#define MAX_KEYS 12
-
-struct test_host {
-	struct dormant_host host; /* first */
-	pthread_mutex_t lock;
-	struct dormant_buf log;
-	const char *keys[MAX_KEYS], *vals[MAX_KEYS];
-	size_t n;
-	bool cancel;
-};
+/* -- a host ---------------------------------------------------------------- */
 
 /* Every line any host logged, for the secrets check at the end. */
-static struct dormant_buf all_logs;
-static pthread_mutex_t all_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const char *
-host_config(const struct dormant_host *host, const char *key)
-{
-	const struct test_host *h = (const struct test_host *)host;
-
-	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->keys[i], key) == 0)
-			return h->vals[i];
-	return NULL;
-}
-
-__attribute__((format(printf, 3, 4))) static void
-host_log(const struct dormant_host *host, enum dormant_log_level level,
-         const char *fmt, ...)
-{
-	struct test_host *h = (struct test_host *)host;
-	char line[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	pthread_mutex_lock(&h->lock);
-	dormant_buf_appendf(&h->log, "%d %s\n", (int)level, line);
-	pthread_mutex_unlock(&h->lock);
-	pthread_mutex_lock(&all_lock);
-	dormant_buf_appendf(&all_logs, "%s\n", line);
-	pthread_mutex_unlock(&all_lock);
-}
-
-static int64_t
-host_now(const struct dormant_host *host)
-{
-	(void)host;
-	return now_ref;
-}
-
-static bool
-host_cancelled(const struct dormant_host *host)
-{
-	return ((const struct test_host *)host)->cancel;
-}
-
-static void
-set(struct test_host *h, const char *key, const char *val)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		if (strcmp(h->keys[i], key) == 0) {
-			h->vals[i] = val;
-			return;
-		}
-	}
-	if (h->n < MAX_KEYS) {
-		h->keys[h->n] = key;
-		h->vals[h->n++] = val;
-	}
-}
+static struct fake_log all_logs;
 
 /* A host for endpoint acting as subject; requests_per_minute as given. */
 static void
-host_init(struct test_host *h, const char *endpoint, const char *subject,
+host_init(struct fake_host *h, const char *endpoint, const char *subject,
           const char *rpm)
 {
-	memset(h, 0, sizeof(*h));
-	pthread_mutex_init(&h->lock, NULL);
-	dormant_buf_init(&h->log, 1u << 20);
-	h->host.struct_size = sizeof(h->host);
-	h->host.provider = "gcp";
-	h->host.config = host_config;
-	h->host.config_long = core_host_config_long;
-	h->host.config_double = core_host_config_double;
-	h->host.config_bool = core_host_config_bool;
-	h->host.log = host_log;
-	h->host.now = host_now;
-	h->host.cancelled = host_cancelled;
+	fake_host_init(h, "gcp");
+	h->now = now_ref;
+	h->tee = &all_logs;
 	h->host.ca_file = ca_pem;
 	h->host.verbosity = 3; /* HTTP traces too: none may show a secret */
-	set(h, "credentials_file",
-	    strcmp(endpoint, quota_url) == 0 ? quota_key_json : key_json);
-	set(h, "subject", subject);
-	set(h, "directory_endpoint", endpoint);
-	set(h, "retries", "2");
+	fake_host_set(h, "credentials_file",
+	              strcmp(endpoint, quota_url) == 0 ? quota_key_json
+	                                               : key_json);
+	fake_host_set(h, "subject", subject);
+	fake_host_set(h, "directory_endpoint", endpoint);
+	fake_host_set(h, "retries", "2");
 	if (rpm)
-		set(h, "requests_per_minute", rpm);
-}
-
-static void
-host_free(struct test_host *h)
-{
-	dormant_buf_free(&h->log);
-	pthread_mutex_destroy(&h->lock);
+		fake_host_set(h, "requests_per_minute", rpm);
 }
 
 /* -- the mock's control paths ---------------------------------------------- */
@@ -277,7 +191,7 @@ iso(const char *s)
 static void
 test_open(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	void *handle = NULL;
 	enum dormant_status st;
@@ -295,7 +209,7 @@ test_open(void)
 	is_str(P->scope_label(handle, 0), "my_customer",
 	       "label: my_customer by default");
 	P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 
 	static const struct {
 		const char *key, *val, *needle, *name;
@@ -323,7 +237,7 @@ test_open(void)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		host_init(&h, mock_url, "admin@example.com", NULL);
-		set(&h, bad[i].key, bad[i].val);
+		fake_host_set(&h, bad[i].key, bad[i].val);
 		handle = NULL;
 		err.msg[0] = '\0';
 		st = P->open(&h.host, &handle, &err);
@@ -333,19 +247,19 @@ test_open(void)
 		   "open refuses %s: %s", bad[i].name, err.msg);
 		if (handle)
 			P->close(handle);
-		host_free(&h);
+		fake_host_free(&h);
 	}
 
 	host_init(&h, mock_url, "admin@example.com", NULL);
-	set(&h, "customer", "C03mock42");
-	set(&h, "domain", "example.com");
+	fake_host_set(&h, "customer", "C03mock42");
+	fake_host_set(&h, "domain", "example.com");
 	handle = NULL;
 	st = P->open(&h.host, &handle, &err);
 	ok(st == DORMANT_ERR_CONFIG && strstr(err.msg, "not both"),
 	   "open refuses customer and domain together: %s", err.msg);
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 /* The JWT the mock saw last: its header and claims as Google wants them. */
@@ -384,7 +298,7 @@ check_assertion(const char *scope, const char *subject)
 static void
 test_last_login(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	void *handle = NULL;
 	int64_t t = 0;
@@ -437,7 +351,7 @@ test_last_login(void)
 out:
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 static bool
@@ -461,7 +375,7 @@ last_patch(bool suspended, const char *id)
 static void
 test_disable_enable(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	void *handle = NULL;
 	enum dormant_status st;
@@ -492,7 +406,7 @@ test_disable_enable(void)
 out:
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 /* The mock itself is strict: a readonly token cannot suspend, no token
@@ -501,7 +415,7 @@ out:
 static void
 test_mock_strictness(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct gcp_sa_key key;
 	struct gcp_tokens tokens;
 	struct dormant_http_options o = {.ca_file = ca_pem, .max_attempts = 1};
@@ -600,13 +514,13 @@ out:
 	gcp_tokens_destroy(&tokens);
 	gcp_sa_key_free(&key);
 out_host:
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 static void
 test_revoked(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	void *handle = NULL;
 	int64_t t;
@@ -625,11 +539,11 @@ test_revoked(void)
 	ok(st == DORMANT_OK, "revoked token: 401, a new token, success (%s)",
 	   WHY(st));
 	is_int(issued(mock_url, RO_SCOPE), before + 1, "...one new token");
-	ok(strstr(h.log.data ? h.log.data : "", "refused (401)") != NULL,
+	ok(strstr(fake_log_text(&h.log), "refused (401)") != NULL,
 	   "...and a log line says why");
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 struct worker {
@@ -681,7 +595,7 @@ run_threads(void *handle, int n, int calls, struct worker *ws)
 static void
 test_threads(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	struct worker ws[8];
 	void *handle = NULL;
@@ -700,7 +614,7 @@ test_threads(void)
 out:
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 static void
@@ -718,7 +632,7 @@ test_errors(void)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct test_host h;
+		struct fake_host h;
 		struct dormant_error err;
 		void *handle = NULL;
 		int64_t t;
@@ -734,13 +648,13 @@ test_errors(void)
 		   "%s: one line: %s", cases[i].name, err.msg);
 		if (handle)
 			P->close(handle);
-		host_free(&h);
+		fake_host_free(&h);
 	}
 
 	/* A refusal is remembered: the next calls fail the same way without
 	 * another assertion (a run with many actions sends one). */
 	{
-		struct test_host h;
+		struct fake_host h;
 		struct dormant_error err, err2;
 		void *handle = NULL;
 		int64_t t;
@@ -768,12 +682,12 @@ test_errors(void)
 		cJSON_Delete(s1);
 		if (handle)
 			P->close(handle);
-		host_free(&h);
+		fake_host_free(&h);
 	}
 
 	/* Cancelled: no request leaves. */
 	{
-		struct test_host h;
+		struct fake_host h;
 		struct dormant_error err;
 		void *handle = NULL;
 		int64_t t;
@@ -789,7 +703,7 @@ test_errors(void)
 		is_int(state_int(mock_url, "gets"), gets, "...nothing sent");
 		if (handle)
 			P->close(handle);
-		host_free(&h);
+		fake_host_free(&h);
 	}
 }
 
@@ -797,7 +711,7 @@ test_errors(void)
 static void
 test_pacing(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	struct worker ws[4];
 	void *handle = NULL;
@@ -822,12 +736,12 @@ test_pacing(void)
 	   (long long)ms);
 	P->close(handle);
 	handle = NULL;
-	host_free(&h);
+	fake_host_free(&h);
 
 	/* The same load unpaced (and without retries) runs into the quota:
 	 * what the pacer is for. */
 	host_init(&h, quota_url, "admin@example.com", "1000000");
-	set(&h, "retries", "0");
+	fake_host_set(&h, "retries", "0");
 	st = P->open(&h.host, &handle, &err);
 	if (st != DORMANT_OK)
 		goto out;
@@ -847,7 +761,7 @@ test_pacing(void)
 out:
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 /* The quota mock's tokens live 4 s: renewed after 2 s (half their life),
@@ -855,7 +769,7 @@ out:
 static void
 test_expiry(void)
 {
-	struct test_host h;
+	struct fake_host h;
 	struct dormant_error err;
 	void *handle = NULL;
 	int64_t t;
@@ -882,7 +796,7 @@ test_expiry(void)
 out:
 	if (handle)
 		P->close(handle);
-	host_free(&h);
+	fake_host_free(&h);
 }
 
 /* Nothing logged at -vvv shows the private key, a token or an assertion;
@@ -892,7 +806,7 @@ test_no_secrets(void)
 {
 	struct dormant_buf pem;
 	struct dormant_error err;
-	const char *log = all_logs.data ? all_logs.data : "";
+	const char *log = fake_log_text(&all_logs);
 	char chunk[41] = "";
 	const char *body;
 
@@ -930,7 +844,7 @@ main(int argc, char **argv)
 	now_ref = iso(NOW_ISO);
 	for (int i = 0; i < 20; i++)
 		snprintf(ids[i], sizeof(ids[i]), "1%020d", i);
-	dormant_buf_init(&all_logs, 64u << 20);
+	fake_log_init(&all_logs, 64u << 20);
 
 	test_open();
 	test_last_login();
@@ -943,6 +857,6 @@ main(int argc, char **argv)
 	test_expiry();
 	test_no_secrets();
 
-	dormant_buf_free(&all_logs);
+	fake_log_free(&all_logs);
 	return tap_done();
 }

@@ -14,7 +14,7 @@
 #include <dormant/plugin.h>
 #include <dormant/timeutil.h>
 
-#include "host_config.h"
+#include "fake_host.h"
 #include "tap.h"
 
 extern const struct dormant_provider DORMANT_PROVIDER_EXPORT(gcp);
@@ -22,44 +22,12 @@ extern const struct dormant_provider DORMANT_PROVIDER_EXPORT(gcp);
 
 #define MAX_FOUND 64
 
-struct fake_host {
-	struct dormant_host host; /* first */
-	const char *users_file;
-	const char *domain;
-};
-
-static const char *
-config(const struct dormant_host *host, const char *key)
-{
-	const struct fake_host *h = (const struct fake_host *)host;
-
-	if (strcmp(key, "users_file") == 0)
-		return h->users_file;
-	if (strcmp(key, "domain") == 0)
-		return h->domain;
-	return NULL;
-}
-
-static bool
-cancelled(const struct dormant_host *host)
-{
-	(void)host;
-	return false;
-}
-
 static void
 host_init(struct fake_host *h, const char *users_file, const char *domain)
 {
-	memset(h, 0, sizeof(*h));
-	h->host.struct_size = sizeof(h->host);
-	h->host.provider = "gcp";
-	h->host.config = config;
-	h->host.config_long = core_host_config_long;
-	h->host.config_double = core_host_config_double;
-	h->host.config_bool = core_host_config_bool;
-	h->host.cancelled = cancelled;
-	h->users_file = users_file;
-	h->domain = domain;
+	fake_host_init(h, "gcp");
+	fake_host_set(h, "users_file", users_file);
+	fake_host_set(h, "domain", domain);
 }
 
 /* Applies the verdict to what it is given, as core will. */
@@ -155,6 +123,7 @@ list(const char *users_file, const char *domain, struct verdict_sink *v,
 out:
 	if (handle)
 		P->close(handle);
+	fake_host_free(&h);
 	return st;
 }
 
@@ -188,6 +157,7 @@ test_descriptor(void)
 	   "no users_file, no credentials: config error (%s)", err.msg);
 
 	/* A 1.0 core: its table ends at core, before the typed readers. */
+	fake_host_free(&h);
 	host_init(&h, "users.json", NULL);
 	h.host.struct_size =
 	        offsetof(struct dormant_host, core) + sizeof(h.host.core);
@@ -196,6 +166,7 @@ test_descriptor(void)
 	           handle == NULL &&
 	           strstr(err.msg, "needs dormant's host table 1.1 or later"),
 	   "a 1.0 host table is refused (%s)", err.msg);
+	fake_host_free(&h);
 }
 
 static void
@@ -371,6 +342,7 @@ test_files(void)
 	host_init(&h, path, NULL);
 	if (P->open(&h.host, &handle, &err) != DORMANT_OK) {
 		ok(0, "open: %s", err.msg);
+		fake_host_free(&h);
 		return;
 	}
 	is_int(P->scope_count(handle), 1, "one scope");
@@ -386,6 +358,7 @@ test_files(void)
 	           DORMANT_ERR_UNSUPPORTED,
 	   "enable unsupported offline");
 	P->close(handle);
+	fake_host_free(&h);
 }
 
 int
